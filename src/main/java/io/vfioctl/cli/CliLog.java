@@ -1,0 +1,41 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.core.Action;
+import io.vfioctl.ops.Log;
+import java.io.PrintStream;
+
+/** driverctl-style messages on stderr; planned actions on stdout in a dry run. */
+final class CliLog implements Log {
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean verbose;
+  private final boolean dryRun;
+
+  CliLog(PrintStream out, PrintStream err, boolean verbose, boolean dryRun) {
+    this.out = out;
+    this.err = err;
+    this.verbose = verbose;
+    this.dryRun = dryRun;
+  }
+
+  @Override
+  public void debug(String message) {
+    if (verbose) {
+      err.println(Main.PREFIX + message);
+    }
+  }
+
+  @Override
+  public void warn(String message) {
+    err.println(Main.PREFIX + "warning: " + message);
+  }
+
+  @Override
+  public void action(Action action) {
+    if (dryRun) {
+      out.println(action.describe());
+    } else if (verbose) {
+      err.println(Main.PREFIX + action.describe());
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.vfioctl.cli;
+
+import java.util.Optional;
+
+/** The commands and how many arguments each takes. */
+enum Command {
+  SET_OVERRIDE("set-override", 2, 2, "<device> <driver>"),
+  UNSET_OVERRIDE("unset-override", 1, 1, "<device>"),
+  LOAD_OVERRIDE("load-override", 1, 1, "<device>"),
+  LIST_DEVICES("list-devices", 0, 1, "[type]"),
+  LIST_OVERRIDES("list-overrides", 0, 1, "[type]"),
+  LIST_PERSISTED("list-persisted", 0, 0, "no arguments"),
+  VFIO_DRIVER("vfio-driver", 1, 1, "<device>");
+
+  final String word;
+  final int minArgs;
+  final int maxArgs;
+  final String argsText;
+
+  Command(String word, int minArgs, int maxArgs, String argsText) {
+    this.word = word;
+    this.minArgs = minArgs;
+    this.maxArgs = maxArgs;
+    this.argsText = argsText;
+  }
+
+  static Optional<Command> byWord(String word) {
+    for (Command c : values()) {
+      if (c.word.equals(word)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  boolean changesBindings() {
+    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == LOAD_OVERRIDE;
+  }
+}

@@ -1,0 +1,49 @@
+package io.vfioctl.cli;
+
+/** The help text: driverctl 0.115's, word for word, then what vfioctl adds. */
+final class Usage {
+  private Usage() {}
+
+  static final String TEXT = """
+      Usage: vfioctl [OPTIONS...] {COMMAND}...
+
+      Inspect or control default device driver bindings.
+
+      Supported commands:
+        set-override <device> <driver>    Make <driver> the default driver
+                                          for <device>
+        unset-override <device>           Remove any override for <device>
+        load-override <device>            Load an override previously specified
+                                          for <device>
+        list-devices                      List all overridable devices
+        list-overrides                    List all currently specified overrides
+        list-persisted                    List all persisted overrides
+
+      Supported options:
+       -h --help             Show this help
+       -v --verbose --debug  Show verbose debug information
+       -b --bus <bus>        Work on bus <bus> (default pci)
+          --noprobe          Do not reprobe when setting, unsetting, or
+                             loading an override
+          --nosave           Do not save changes when setting or unsetting
+                             an override
+
+      vfioctl commands:
+        vfio-driver <device> [--all]      Name the best-fit VFIO driver for <device>
+                                          (--all: every candidate, ranked)
+        set-override <device> vfio        Bind the best-fit VFIO driver; the saved
+                                          word 'vfio' is resolved again at each load
+        list-devices [type] [--vfio]      Add each device's best VFIO driver
+
+      vfioctl options:
+          --root <dir>       Use <dir> as the filesystem root (or $VFIOCTL_ROOT)
+          --json             Print one JSON document (list and vfio-driver commands)
+          --dry-run          Print the planned writes and module loads; change nothing
+          --version          Show the version
+
+      <device> is DDDD:BB:DD.F or <bus>/<device>. Types for the list commands:
+      all storage network display multimedia memory bridge communication system
+      input docking processor serial.
+
+      """;
+}

@@ -1,0 +1,39 @@
+package io.vfioctl.core;
+
+/** One step that changes the system, as printed by {@code --dry-run} and {@code --verbose}. */
+public sealed interface Action {
+
+  String describe();
+
+  /** A write to a sysfs file. */
+  record Write(String path, String value) implements Action {
+    @Override
+    public String describe() {
+      return "write " + path + " " + (value.isEmpty() ? "\"\"" : value);
+    }
+  }
+
+  /** Loading a kernel module with modprobe. */
+  record LoadModule(String module) implements Action {
+    @Override
+    public String describe() {
+      return "modprobe " + module;
+    }
+  }
+
+  /** Saving an override under {@code /etc/driverctl.d}. */
+  record Persist(String path, String driver) implements Action {
+    @Override
+    public String describe() {
+      return "write " + path + " " + driver;
+    }
+  }
+
+  /** Removing a saved override. */
+  record Unpersist(String path) implements Action {
+    @Override
+    public String describe() {
+      return "remove " + path;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.vfioctl.core;
+
+import java.util.Optional;
+
+/**
+ * A device as a user names it on the command line: {@code DDDD:BB:DD.F} or {@code BUS/DDDD:BB:DD.F}.
+ * On the PCI bus the name must be a canonical PCI address; on other buses it must be a single,
+ * safe path component.
+ */
+public record DeviceName(String bus, String name) {
+
+  public static final String PCI = "pci";
+
+  public DeviceName {
+    Names.requireComponent(bus, "bus");
+    if (bus.equals(PCI)) {
+      PciAddress.parse(name);
+    } else {
+      Names.requireComponent(name, "device");
+    }
+  }
+
+  /** Parses {@code DEV} or {@code BUS/DEV}; {@code defaultBus} applies when no bus is given. */
+  public static DeviceName parse(String text, String defaultBus) {
+    int slash = text.indexOf('/');
+    if (slash < 0) {
+      return new DeviceName(defaultBus, text);
+    }
+    return new DeviceName(text.substring(0, slash), text.substring(slash + 1));
+  }
+
+  public Optional<PciAddress> pciAddress() {
+    return bus.equals(PCI) ? Optional.of(PciAddress.parse(name)) : Optional.empty();
+  }
+
+  /** The file name driverctl persists this device's override under: {@code <bus>-<device>}. */
+  public String persistedFileName() {
+    return bus + "-" + name;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,73 @@
+package io.vfioctl.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The steps that move a device from its current state to a new override, in the order the kernel
+ * needs them. {@code driver_override} is written before unbinding so that no other driver can
+ * grab the device in between.
+ *
+ * @param expectedDriver the driver that must be bound afterwards ({@code ""}: any driver), or
+ *     empty when nothing is probed and so nothing can be checked
+ */
+public record OverridePlan(List<Action> steps, Optional<String> expectedDriver) {
+
+  public OverridePlan {
+    steps = List.copyOf(steps);
+  }
+
+  /** What the user asked for; {@code driver} is empty to clear the override. */
+  public record Request(
+      DevicePaths device,
+      String driver,
+      Optional<String> moduleToLoad,
+      boolean probe,
+      Optional<String> persistPath,
+      String persistedWord) {}
+
+  public static OverridePlan of(DeviceState before, Request r) {
+    List<Action> steps = new ArrayList<>();
+    r.moduleToLoad().ifPresent(m -> steps.add(new Action.LoadModule(m)));
+    String driver = r.driver();
+    boolean clearing = driver.isEmpty();
+    boolean none = driver.equals(DeviceState.NO_DRIVER);
+    boolean alreadyThere = !clearing && !none && before.boundTo(driver);
+
+    if (!before.override().equals(clearing ? Optional.empty() : Optional.of(driver))) {
+      steps.add(new Action.Write(r.device().driverOverride(), driver));
+    }
+    boolean probe = r.probe() && !none && !alreadyThere;
+    Optional<String> expected = Optional.empty();
+    if (before.driver().isPresent() && !alreadyThere) {
+      steps.add(new Action.Write(r.device().unbind(), r.device().device().name()));
+    }
+    if (probe) {
+      steps.add(new Action.Write(r.device().driversProbe(), r.device().device().name()));
+      expected = Optional.of(driver);
+    } else if (alreadyThere) {
+      expected = Optional.of(driver);
+    }
+    r.persistPath().ifPresent(p -> steps.add(clearing ? new Action.Unpersist(p) : new Action.Persist(p, r.persistedWord())));
+    return new OverridePlan(steps, expected);
+  }
+
+  /**
+   * The steps that put a device back as it was after a failed change: its old override, and
+   * its old driver bound explicitly through that driver's {@code bind} file.
+   */
+  public static List<Action> restore(DevicePaths device, DeviceState before, DeviceState now) {
+    List<Action> steps = new ArrayList<>();
+    if (!now.override().equals(before.override())) {
+      steps.add(new Action.Write(device.driverOverride(), before.override().orElse("")));
+    }
+    if (!now.driver().equals(before.driver())) {
+      if (now.driver().isPresent()) {
+        steps.add(new Action.Write(device.unbind(), device.device().name()));
+      }
+      before.driver().ifPresent(d -> steps.add(new Action.Write(device.bind(d), device.device().name())));
+    }
+    return steps;
+  }
+}

@@ -1,0 +1,114 @@
+package io.vfioctl.host;
+
+import io.vfioctl.core.DeviceName;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Overrides saved across reboots, in driverctl's format: {@code /etc/driverctl.d/<bus>-<device>}
+ * holding the driver name and a newline, so either tool reads the other's files.
+ */
+public final class PersistedOverrides {
+  private final Path dir;
+  private final String displayDir;
+
+  /**
+   * @param dir where the files really are
+   * @param displayDir how to name that directory to a user ({@code /etc/driverctl.d})
+   */
+  public PersistedOverrides(Path dir, String displayDir) {
+    this.dir = dir;
+    this.displayDir = displayDir;
+  }
+
+  /** A saved override as {@code list-persisted} shows it. */
+  public record Entry(String device, String driver) {}
+
+  public String displayPath(DeviceName device) {
+    return displayDir + "/" + device.persistedFileName();
+  }
+
+  /** The saved driver, if the file exists and is not empty (driverctl's {@code [ -s file ]}). */
+  public Optional<String> read(DeviceName device) throws IOException {
+    Path file = dir.resolve(device.persistedFileName());
+    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(stripTrailingNewlines(Files.readString(file, StandardCharsets.UTF_8)));
+  }
+
+  /** Every regular file {@code <bus>-*}, sorted by name, as driverctl 0.115's list-persisted reads them. */
+  public List<Entry> list(String bus) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    String prefix = bus + "-";
+    List<Entry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f)) {
+          String device = f.getFileName().toString().substring(prefix.length());
+          entries.add(new Entry(device, stripTrailingNewlines(Files.readString(f, StandardCharsets.UTF_8))));
+        }
+      }
+    }
+    entries.sort((a, b) -> a.device().compareTo(b.device()));
+    return Collections.unmodifiableList(entries);
+  }
+
+  /** Replaces the saved override atomically: temp file, fsync, rename, fsync of the directory. */
+  public void write(DeviceName device, String driver) throws IOException {
+    Files.createDirectories(dir);
+    Path target = dir.resolve(device.persistedFileName());
+    Path temp = Files.createTempFile(dir, "." + device.persistedFileName() + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(ByteBuffer.wrap((driver + "\n").getBytes(StandardCharsets.UTF_8)));
+        ch.force(true);
+      }
+      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    syncDirectory();
+  }
+
+  public void remove(DeviceName device) throws IOException {
+    if (Files.deleteIfExists(dir.resolve(device.persistedFileName()))) {
+      syncDirectory();
+    }
+  }
+
+  private void syncDirectory() throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some filesystems cannot fsync a directory; the rename itself is still atomic.
+    }
+  }
+
+  private static String stripTrailingNewlines(String s) {
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '\n') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+}

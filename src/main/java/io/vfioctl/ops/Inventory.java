@@ -1,0 +1,93 @@
+package io.vfioctl.ops;
+
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.DeviceState;
+import io.vfioctl.core.DeviceType;
+import io.vfioctl.host.Host;
+import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.sysfs.Sysfs;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Reads the devices of a bus for list-devices and list-overrides, and the saved overrides. */
+public final class Inventory {
+  private final Host host;
+  private final String bus;
+
+  public Inventory(Host host, String bus) {
+    this.host = host;
+    this.bus = bus;
+  }
+
+  /**
+   * The devices that have a {@code driver_override} file, in name order, with the
+   * driverctl filters: only those with an override set, and only those of a type.
+   *
+   * @param full read every field; otherwise only what the text listing shows (driver, override)
+   * @throws VfioctlException driverctl's "No overridable devices found" when no device passes
+   *     the override filter (the type filter does not count, as in driverctl)
+   */
+  public List<DeviceInfo> devices(DeviceType type, boolean overridesOnly, boolean full) throws VfioctlException {
+    Sysfs sysfs = host.sysfs();
+    Map<String, String> persisted = full ? persistedByDevice() : Map.of();
+    List<DeviceInfo> result = new ArrayList<>();
+    boolean anyOverridable = false;
+    for (String name : sysfs.list(DevicePaths.devicesDir(bus))) {
+      String dir = DevicePaths.devicesDir(bus) + "/" + name;
+      Optional<String> overrideText = sysfs.read(dir + "/driver_override");
+      if (overrideText.isEmpty()) {
+        continue;
+      }
+      Optional<String> override = DeviceState.parseOverride(overrideText.get());
+      if (overridesOnly && override.isEmpty()) {
+        continue;
+      }
+      anyOverridable = true;
+      Optional<String> classCode = sysfs.read(dir + "/class");
+      if (!type.accepts(classCode.orElse(""))) {
+        continue;
+      }
+      if (!full) {
+        result.add(new DeviceInfo(name, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            classCode, Optional.empty(), sysfs.linkName(dir + "/driver"), override, Optional.empty(),
+            Optional.empty(), Optional.empty(), false));
+        continue;
+      }
+      result.add(new DeviceInfo(
+          name,
+          sysfs.read(dir + "/vendor"),
+          sysfs.read(dir + "/device"),
+          sysfs.read(dir + "/subsystem_vendor"),
+          sysfs.read(dir + "/subsystem_device"),
+          classCode,
+          sysfs.read(dir + "/modalias"),
+          sysfs.linkName(dir + "/driver"),
+          override,
+          Optional.ofNullable(persisted.get(name)),
+          sysfs.linkName(dir + "/iommu_group"),
+          sysfs.read(dir + "/numa_node"),
+          sysfs.exists(dir + "/vfio-dev")));
+    }
+    if (!anyOverridable) {
+      throw new VfioctlException("No overridable devices found. Kernel too old?");
+    }
+    return result;
+  }
+
+  private Map<String, String> persistedByDevice() throws VfioctlException {
+    return persisted().stream().collect(Collectors.toMap(
+        PersistedOverrides.Entry::device, PersistedOverrides.Entry::driver, (a, b) -> a));
+  }
+
+  public List<PersistedOverrides.Entry> persisted() throws VfioctlException {
+    try {
+      return host.persisted().list(bus);
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + e.getMessage());
+    }
+  }
+}

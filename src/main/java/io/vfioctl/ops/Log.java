@@ -1,0 +1,24 @@
+package io.vfioctl.ops;
+
+import io.vfioctl.core.Action;
+
+/** Where an operation tells what it does: debug lines for {@code --verbose}, actions for both. */
+public interface Log {
+  Log SILENT = new Log() {
+    @Override
+    public void debug(String message) {}
+
+    @Override
+    public void warn(String message) {}
+
+    @Override
+    public void action(Action action) {}
+  };
+
+  void debug(String message);
+
+  void warn(String message);
+
+  /** An action about to be carried out (or, in a dry run, that would be). */
+  void action(Action action);
+}

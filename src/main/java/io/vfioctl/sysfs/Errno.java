@@ -1,0 +1,58 @@
+package io.vfioctl.sysfs;
+
+import java.util.Optional;
+
+/** The errno values a sysfs write can fail with, and how to tell a user what they mean. */
+public enum Errno {
+  EPERM("Operation not permitted", "run as root"),
+  ENOENT("No such file or directory", "the device or driver has gone away; check the address"),
+  EIO("Input/output error", "see dmesg for the driver's complaint"),
+  ENXIO("No such device or address", "the device or driver has gone away; check the address"),
+  EAGAIN("Resource temporarily unavailable", "try again"),
+  ENOMEM("Cannot allocate memory", "try again"),
+  EACCES("Permission denied", "run as root"),
+  EBUSY("Device or resource busy", "the device is in use; stop whatever uses it first"),
+  EEXIST("File exists", "the ID is already known to the driver"),
+  ENODEV("No such device", "the driver does not accept this device; see dmesg"),
+  EINVAL("Invalid argument", "the kernel refused the value; see dmesg"),
+  ENOSPC("No space left on device", "free resources and try again"),
+  EROFS("Read-only file system", "sysfs is mounted read-only here"),
+  EPROBE_DEFER("Unknown error 517", "the driver is waiting for another device; try again later"),
+  UNKNOWN("Unknown error", "see dmesg");
+
+  private final String strerror;
+  private final String hint;
+
+  Errno(String strerror, String hint) {
+    this.strerror = strerror;
+    this.hint = hint;
+  }
+
+  public String strerror() {
+    return strerror;
+  }
+
+  public String hint() {
+    return hint;
+  }
+
+  /** Maps the message of a Java I/O exception (the C library's strerror text) back to an errno. */
+  public static Errno fromMessage(String message) {
+    if (message != null) {
+      for (Errno e : values()) {
+        if (e != UNKNOWN && message.contains(e.strerror)) {
+          return e;
+        }
+      }
+    }
+    return UNKNOWN;
+  }
+
+  public static Optional<Errno> byName(String name) {
+    try {
+      return Optional.of(valueOf(name));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
