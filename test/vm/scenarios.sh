@@ -1,0 +1,419 @@
+#!/bin/bash
+# Runs INSIDE the QEMU guest (chrooted into the read-only host root with a
+# tmpfs overlay).  Prints one line per check:
+#   VMTEST PASS <name>
+#   VMTEST FAIL <name> <reason>[; <reason>...]
+# Detail lines start with "  | ".  Never run this on a real machine: it
+# unbinds and rebinds PCI devices.
+set -u
+export LC_ALL=C
+
+MODE=${VMTEST_MODE:-full}
+JAR=${VMTEST_JAR:-}
+JAVA=${VMTEST_JAVA:-java}
+HAVE_BATCH=${VMTEST_BATCH:-0}
+WORK=/tmp/vmtest
+mkdir -p "$WORK"
+
+if [ ! -d /sys/bus/pci/devices ] || [ "$(hostname)" != vfioctl-vm ]; then
+    echo "scenarios.sh: refusing to run outside the test VM" >&2
+    exit 2
+fi
+
+# ---------------------------------------------------------------- checks
+CUR= REASONS=()
+begin() { CUR=$1; REASONS=(); }
+bad() { REASONS+=("$*"); }
+detail() { sed 's/^/  | /'; }
+want() { # description command...
+    local d=$1; shift
+    "$@" >/dev/null 2>&1 || REASONS+=("$d")
+}
+finish() {
+    if ((${#REASONS[@]})); then
+        local IFS=';'
+        echo "VMTEST FAIL $CUR ${REASONS[*]}"
+    else
+        echo "VMTEST PASS $CUR"
+    fi
+}
+fail_now() { echo "VMTEST FAIL $1 ${*:2}"; }
+
+# ------------------------------------------------------------- devices
+P=/sys/bus/pci/devices
+find_dev() { # vendor device [index]
+    local n=0 d
+    for d in $P/*; do
+        if [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ]; then
+            if [ "$n" = "${3:-0}" ]; then basename "$d"; return 0; fi
+            n=$((n + 1))
+        fi
+    done
+    return 1
+}
+drv_of() { if [ -L "$P/$1/driver" ]; then basename "$(readlink "$P/$1/driver")"; else echo "(none)"; fi; }
+group_of() { basename "$(readlink "$P/$1/iommu_group")"; }
+override_of() { cat "$P/$1/driver_override"; }
+is_drv() { [ "$(drv_of "$1")" = "$2" ]; }
+file_is() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+EDU=$(find_dev 0x1234 0x11e8)
+E1000=$(find_dev 0x8086 0x100e)
+RNG0=$(find_dev 0x1af4 0x1005 0 || find_dev 0x1af4 0x1044 0)
+RNG1=$(find_dev 0x1af4 0x1005 1 || find_dev 0x1af4 0x1044 1)
+RP=$(find_dev 0x1b36 0x000c)
+declare -A ORIG=()
+for d in $EDU $E1000 $RNG0 $RNG1 $RP; do ORIG[$d]=$(drv_of "$d"); done
+
+# put a device back to its boot-time driver with plain sysfs writes
+restore_dev() { # dev
+    local d=$1
+    echo > "$P/$d/driver_override"
+    if [ "$(drv_of "$d")" != "${ORIG[$d]}" ]; then
+        [ -L "$P/$d/driver" ] && echo "$d" > "$P/$d/driver/unbind"
+        [ "${ORIG[$d]}" != "(none)" ] && echo "$d" > /sys/bus/pci/drivers_probe
+    fi
+    [ "$(drv_of "$d")" = "${ORIG[$d]}" ]
+}
+reset_all() {
+    local d ok=0
+    for d in $EDU $E1000 $RNG0 $RNG1 $RP; do restore_dev "$d" || { echo "  | reset: $d is $(drv_of "$d"), wanted ${ORIG[$d]}"; ok=1; }; done
+    rm -rf /etc/driverctl.d
+    return $ok
+}
+
+# ------------------------------------------------------------ boot checks
+begin boot
+echo "  | kernel $(uname -r), $(nproc) cpus, uptime $(cut -d' ' -f1 /proc/uptime)s"
+for d in $P/*; do
+    b=$(basename "$d")
+    printf '  | %s %s:%s class %s group %s driver %s\n' "$b" "$(cat "$d/vendor")" "$(cat "$d/device")" \
+        "$(cat "$d/class")" "$(group_of "$b" 2>/dev/null || echo -)" "$(drv_of "$b")"
+done
+[ -n "$EDU" ] || bad "edu device not found"
+[ -n "$E1000" ] || bad "e1000 device not found"
+[ -n "$RNG0" ] && [ -n "$RNG1" ] || bad "two virtio-rng functions not found"
+[ -n "$RP" ] || bad "pcie-root-port not found"
+[ -n "$(ls /sys/kernel/iommu_groups 2>/dev/null)" ] || bad "no IOMMU groups (intel_iommu not active)"
+[ -n "$E1000" ] && ! is_drv "$E1000" e1000 && bad "e1000 bound to $(drv_of "$E1000"), not e1000"
+[ -n "$RP" ] && ! is_drv "$RP" pcieport && bad "root port bound to $(drv_of "$RP")"
+want "driverctl missing" command -v driverctl
+want "modules of $(uname -r) not visible" test -f "/lib/modules/$(uname -r)/modules.dep"
+finish
+if ((${#REASONS[@]})); then exit 1; fi
+
+begin dc-groups
+[ "$(group_of "$RNG0")" = "$(group_of "$RNG1")" ] || bad "virtio-rng functions in different groups"
+[ "$(ls "$P/$RNG0/iommu_group/devices" | wc -l)" = 2 ] || bad "rng group does not have exactly 2 devices"
+[ "$(group_of "$EDU")" != "$(group_of "$E1000")" ] || bad "edu and e1000 share a group"
+[ "$(ls "$P/$E1000/iommu_group/devices" | wc -l)" = 1 ] || bad "e1000 not alone in its group"
+finish
+
+begin dc-alias
+ma=$(cat "$P/$EDU/modalias")
+m=$(modprobe -R "vfio_${ma}" 2>/dev/null)
+echo "  | modprobe -R vfio_${ma} -> ${m:-nothing}"
+[ "$m" = edu_vfio_pci ] || bad "vfio_pci alias of edu resolves to '${m}'"
+m=$(modprobe -R "vfio_$(cat "$P/$E1000/modalias")" 2>/dev/null)
+[ -z "$m" ] || bad "e1000 unexpectedly has a vfio_pci alias ($m)"
+finish
+
+begin dc-list-devices
+out=$(driverctl list-devices 2>&1); rc=$?
+echo "$out" | detail
+[ $rc = 0 ] || bad "rc $rc"
+echo "$out" | grep -qx "$EDU (none)" || bad "no '$EDU (none)' line"
+echo "$out" | grep -qx "$E1000 e1000" || bad "no '$E1000 e1000' line"
+finish
+
+begin dc-e1000-roundtrip
+driverctl set-override "$E1000" vfio-pci 2>&1 | detail
+is_drv "$E1000" vfio-pci || bad "not bound to vfio-pci after set-override"
+want "no /dev/vfio/group" test -c "/dev/vfio/$(group_of "$E1000")"
+want "persisted file wrong" file_is "/etc/driverctl.d/pci-$E1000" vfio-pci
+driverctl unset-override "$E1000" 2>&1 | detail
+is_drv "$E1000" e1000 || bad "bound to $(drv_of "$E1000") after unset-override"
+want "persisted file left" test ! -e "/etc/driverctl.d/pci-$E1000"
+finish
+reset_all
+
+begin dc-variant-sysfs
+modprobe edu_vfio_pci || bad "modprobe edu_vfio_pci failed"
+want "no /sys/bus/pci/drivers/edu-vfio-variant" test -d /sys/bus/pci/drivers/edu-vfio-variant
+want "module does not own the driver" test -e /sys/module/edu_vfio_pci/drivers/pci:edu-vfio-variant
+echo edu-vfio-variant > "$P/$EDU/driver_override"
+echo "$EDU" > /sys/bus/pci/drivers_probe
+is_drv "$EDU" edu-vfio-variant || bad "edu bound to $(drv_of "$EDU")"
+want "no vfio-dev" test -d "$P/$EDU/vfio-dev"
+want "no /dev/vfio/group" test -c "/dev/vfio/$(group_of "$EDU")"
+# driverctl itself cannot handle a driver whose module has another name
+driverctl set-override "$RNG0" edu-vfio-variant 2>&1 | detail
+echo "  | driverctl set-override $RNG0 edu-vfio-variant -> rc ${PIPESTATUS[0]}, driver $(drv_of "$RNG0")"
+reset_all
+rmmod edu_vfio_pci || bad "rmmod edu_vfio_pci failed"
+finish
+
+begin dc-refused-bind
+out=$(driverctl set-override "$RP" vfio-pci 2>&1); rc=$?
+echo "$out" | detail
+echo "  | rc $rc, root port driver now $(drv_of "$RP")"
+[ $rc != 0 ] || bad "driverctl succeeded binding a bridge to vfio-pci"
+is_drv "$RP" vfio-pci && bad "vfio-pci accepted a bridge"
+want "persisted despite failure" test ! -e "/etc/driverctl.d/pci-$RP"
+reset_all || bad "could not restore pcieport"
+finish
+
+begin dc-load-override
+driverctl set-override "$E1000" vfio-pci 2>&1 | detail
+restore_dev "$E1000" || bad "could not clear override by hand"
+driverctl load-override "$E1000" 2>&1 | detail
+is_drv "$E1000" vfio-pci || bad "load-override left it on $(drv_of "$E1000")"
+driverctl load-override "$RNG0" >/dev/null 2>&1 && bad "load-override without a file returned 0"
+finish
+reset_all
+
+if [ "$MODE" = driverctl ]; then
+    echo "  | mode driverctl: vfioctl scenarios skipped"
+    exit 0
+fi
+
+# ================================================================ vfioctl
+JOPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto)
+vfioctl() { "$JAVA" "${JOPTS[@]}" -jar "$JAR" "$@"; }
+VF_READY=1 VF_WHY=
+if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
+    VF_READY=0 VF_WHY="vfioctl-not-ready: $JAR missing"
+elif ! "$JAVA" -version >/dev/null 2>&1; then
+    VF_READY=0 VF_WHY="vfioctl-not-ready: $JAVA does not run"
+fi
+
+# run_batch DIR: runs the commands in DIR/cmds (one per line) with the batch
+# runner (or one JVM per command when it is missing) and leaves the results
+# in DIR/<n>.out, DIR/<n>.err, DIR/<n>.rc  (n = 1, 2, ...)
+run_batch() {
+    local dir=$1 n=0 line t0 t1
+    rm -f "$dir"/*.out "$dir"/*.err "$dir"/*.rc
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    if [ "$HAVE_BATCH" = 1 ]; then
+        "$JAVA" "${JOPTS[@]}" -cp "$JAR" io.vfioctl.cli.Batch <"$dir/cmds" >"$dir/batch.log" 2>"$dir/batch.stderr"
+        echo "$?" >"$dir/batch.rc"
+        awk -v d="$dir" '
+            /^>>> / { n++; o=d "/" n ".out"; e=d "/" n ".err"; printf "" > o; printf "" > e; next }
+            /^<<< / { print substr($0, 5) > (d "/" n ".rc"); close(o); close(e); next }
+            /^!!( |$)/ { print substr($0, 4) > e; next }
+            n > 0 { print > o }' "$dir/batch.log"
+    else
+        while IFS= read -r line; do
+            case $line in ''|'#'*) continue ;; esac
+            n=$((n + 1))
+            # shellcheck disable=SC2086
+            vfioctl $line >"$dir/$n.out" 2>"$dir/$n.err"
+            echo "$?" >"$dir/$n.rc"
+        done <"$dir/cmds"
+    fi
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    echo "  | ran $(grep -cvE '^(#|$)' "$dir/cmds") command(s) in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')s ($([ "$HAVE_BATCH" = 1 ] && echo batch || echo 'one JVM each'))"
+}
+rc_of() { cat "$1/$2.rc" 2>/dev/null || echo missing; }
+show() { # dir n : print a command's captured result as detail
+    echo "$(sed -n "$2p" <(grep -vE '^(#|$)' "$1/cmds")) -> rc $(rc_of "$1" "$2")"
+    cat "$1/$2.out" 2>/dev/null
+    sed 's/^/!! /' "$1/$2.err" 2>/dev/null
+}
+new_batch() { local d=$WORK/$1; rm -rf "$d"; mkdir -p "$d"; cat >"$d/cmds"; echo "$d"; }
+not_ready() { fail_now "$1" "$VF_WHY"; }
+
+# driverctl reference output for the same commands: DIR/dc<n>.{out,err,rc}
+run_driverctl() { # dir
+    local dir=$1 n=0 line
+    while IFS= read -r line; do
+        case $line in ''|'#'*) continue ;; esac
+        n=$((n + 1))
+        # shellcheck disable=SC2086
+        driverctl $line >"$dir/dc$n.out" 2>"$dir/dc$n.err.raw"
+        echo "$?" >"$dir/dc$n.rc"
+        sed 's/^driverctl: /vfioctl: /' "$dir/dc$n.err.raw" >"$dir/dc$n.err"
+    done <"$dir/cmds"
+}
+compare() { # dir n label  -> adds a reason on mismatch
+    local d=$1 n=$2 what
+    for what in out err rc; do
+        if ! cmp -s "$d/dc$n.$what" "$d/$n.$what"; then
+            bad "$3: $what differs"
+            { echo "--- driverctl $3 ($what)"; cat "$d/dc$n.$what"; echo "+++ vfioctl $3 ($what)"; cat "$d/$n.$what" 2>/dev/null || echo "(missing)"; } | detail
+        fi
+    done
+}
+persisted_expect() {
+    local f
+    for f in /etc/driverctl.d/pci-*; do
+        [ -f "$f" ] && echo "${f#/etc/driverctl.d/pci-} $(cat "$f")"
+    done | sort
+}
+
+LIST_CMDS="list-devices
+list-devices network
+list-devices system
+list-overrides
+list-overrides network
+list-persisted"
+
+# 1. list-* equal driverctl's, clean state and with overrides
+s1_state() { # label
+    local d n=0 line
+    d=$(new_batch "s1-$1" <<<"$LIST_CMDS")
+    run_driverctl "$d"
+    run_batch "$d"
+    while IFS= read -r line; do
+        n=$((n + 1))
+        if [ "$line" = list-persisted ]; then
+            persisted_expect >"$d/exp.persisted"
+            cmp -s "$d/exp.persisted" "$d/$n.out" && [ "$(rc_of "$d" $n)" = 0 ] || {
+                bad "$1 list-persisted wrong"
+                { echo "--- expected"; cat "$d/exp.persisted"; echo "+++ vfioctl rc $(rc_of "$d" $n)"; cat "$d/$n.out" "$d/$n.err" 2>/dev/null; } | detail
+            }
+        else
+            compare "$d" "$n" "$1 $line"
+        fi
+    done <<<"$LIST_CMDS"
+}
+if [ $VF_READY = 1 ]; then
+    begin vf1-list-compare
+    s1_state clean
+    driverctl set-override "$E1000" vfio-pci 2>&1 | detail
+    driverctl --nosave set-override "$RNG1" vfio-pci 2>&1 | detail
+    echo vfio > "/etc/driverctl.d/pci-$EDU"     # persisted only, not applied
+    s1_state overrides
+    finish
+    # bad device type: error text lists bash's associative-array order
+    begin vf1-list-badtype
+    d=$(new_batch s1-badtype <<<"list-devices bogus")
+    run_driverctl "$d"; run_batch "$d"; compare "$d" 1 "list-devices bogus"
+    finish
+    reset_all
+else
+    not_ready vf1-list-compare; not_ready vf1-list-badtype
+fi
+
+# 2. vfio-driver: the variant for edu, vfio-pci for the others
+if [ $VF_READY = 1 ]; then
+    begin vf2-vfio-driver
+    d=$(new_batch s2 <<EOF
+vfio-driver $EDU
+vfio-driver $E1000
+vfio-driver $RNG0
+vfio-driver --all $EDU
+EOF
+)
+    run_batch "$d"
+    for n in 1 2 3 4; do show "$d" $n | detail; done
+    [ "$(rc_of "$d" 1)" = 0 ] && [ "$(cat "$d/1.out")" = edu-vfio-variant ] || bad "edu: got '$(head -c 200 "$d/1.out")'"
+    [ "$(rc_of "$d" 2)" = 0 ] && [ "$(cat "$d/2.out")" = vfio-pci ] || bad "e1000: got '$(head -c 200 "$d/2.out")'"
+    [ "$(rc_of "$d" 3)" = 0 ] && [ "$(cat "$d/3.out")" = vfio-pci ] || bad "virtio-rng: got '$(head -c 200 "$d/3.out")'"
+    [ "$(rc_of "$d" 4)" = 0 ] || bad "--all rc $(rc_of "$d" 4)"
+    grep -qw edu-vfio-variant "$d/4.out" && grep -qw vfio-pci "$d/4.out" || bad "--all does not list both edu-vfio-variant and vfio-pci"
+    is_drv "$EDU" "(none)" || bad "vfio-driver changed the binding of edu"
+    is_drv "$E1000" e1000 || bad "vfio-driver changed the binding of e1000"
+    finish
+    reset_all
+else
+    not_ready vf2-vfio-driver
+fi
+
+# 3. set-override <edu> vfio: loads the variant's module and binds it
+if [ $VF_READY = 1 ]; then
+    begin vf3-set-vfio-variant
+    # start with the variant's module unloaded so that loading it is tested
+    [ -d /sys/module/edu_vfio_pci ] && { rmmod edu_vfio_pci || bad "could not rmmod edu_vfio_pci first"; }
+    d=$(new_batch s3 <<<"set-override $EDU vfio")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "rc $(rc_of "$d" 1)"
+    want "module edu_vfio_pci not loaded" test -d /sys/module/edu_vfio_pci
+    is_drv "$EDU" edu-vfio-variant || bad "edu bound to $(drv_of "$EDU")"
+    want "no /dev/vfio/<group>" test -c "/dev/vfio/$(group_of "$EDU")"
+    want "no vfio-dev/" test -d "$P/$EDU/vfio-dev"
+    want "persisted file does not hold 'vfio'" file_is "/etc/driverctl.d/pci-$EDU" vfio
+    echo "  | driver_override now: $(override_of "$EDU")" 
+    finish
+    reset_all
+else
+    not_ready vf3-set-vfio-variant
+fi
+
+# 4. set-override <e1000> vfio-pci, then unset-override: back on e1000
+if [ $VF_READY = 1 ]; then
+    begin vf4-e1000-roundtrip
+    d=$(new_batch s4a <<<"set-override $E1000 vfio-pci")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "set rc $(rc_of "$d" 1)"
+    is_drv "$E1000" vfio-pci || bad "after set: bound to $(drv_of "$E1000")"
+    want "after set: persisted file wrong" file_is "/etc/driverctl.d/pci-$E1000" vfio-pci
+    d=$(new_batch s4b <<<"unset-override $E1000")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "unset rc $(rc_of "$d" 1)"
+    is_drv "$E1000" e1000 || bad "after unset: bound to $(drv_of "$E1000")"
+    want "after unset: persisted file left" test ! -e "/etc/driverctl.d/pci-$E1000"
+    [ "$(override_of "$E1000")" = "(null)" ] || bad "after unset: driver_override is $(override_of "$E1000")"
+    finish
+    reset_all
+else
+    not_ready vf4-e1000-roundtrip
+fi
+
+# 5. a bind the kernel refuses (vfio-pci rejects bridges) leaves the
+#    previous driver in place, exits non-zero and persists nothing; an unknown
+#    driver fails before anything is touched
+if [ $VF_READY = 1 ]; then
+    begin vf5-refused-bind
+    d=$(new_batch s5 <<EOF
+set-override $RP vfio-pci
+set-override $E1000 no-such-driver
+EOF
+)
+    run_batch "$d"; show "$d" 1 | detail; show "$d" 2 | detail
+    r=$(rc_of "$d" 1)
+    [ "$r" != 0 ] && [ "$r" != missing ] || bad "bridge->vfio-pci rc $r"
+    is_drv "$RP" pcieport || bad "root port left on $(drv_of "$RP"), not pcieport"
+    want "bridge: failure was persisted" test ! -e "/etc/driverctl.d/pci-$RP"
+    grep -q '^vfioctl: ' "$d/1.err" || bad "bridge: no 'vfioctl: ' error message"
+    r=$(rc_of "$d" 2)
+    [ "$r" != 0 ] && [ "$r" != missing ] || bad "unknown driver rc $r"
+    is_drv "$E1000" e1000 || bad "unknown driver: e1000 left on $(drv_of "$E1000")"
+    want "unknown driver: failure was persisted" test ! -e "/etc/driverctl.d/pci-$E1000"
+    finish
+    reset_all
+else
+    not_ready vf5-refused-bind
+fi
+
+# 6. load-override re-applies persisted overrides after they were cleared
+if [ $VF_READY = 1 ]; then
+    begin vf6-load-override
+    mkdir -p /etc/driverctl.d
+    echo vfio-pci > "/etc/driverctl.d/pci-$E1000"   # as driverctl writes it
+    echo vfio > "/etc/driverctl.d/pci-$EDU"         # vfioctl's best-fit word
+    want "e1000 not on e1000 before load" is_drv "$E1000" e1000
+    d=$(new_batch s6 <<EOF
+load-override $E1000
+load-override $EDU
+load-override $RNG0
+EOF
+)
+    run_batch "$d"; for n in 1 2 3; do show "$d" $n | detail; done
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "e1000 rc $(rc_of "$d" 1)"
+    is_drv "$E1000" vfio-pci || bad "e1000 on $(drv_of "$E1000") after load-override"
+    [ "$(rc_of "$d" 2)" = 0 ] || bad "edu rc $(rc_of "$d" 2)"
+    is_drv "$EDU" edu-vfio-variant || bad "edu on $(drv_of "$EDU") after load-override"
+    [ "$(rc_of "$d" 3)" = 1 ] || bad "no file: rc $(rc_of "$d" 3), driverctl gives 1"
+    # clear by hand (override + rebind original), then load again
+    restore_dev "$E1000" || bad "could not clear e1000 by hand"
+    d=$(new_batch s6b <<<"load-override $E1000")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "second load rc $(rc_of "$d" 1)"
+    is_drv "$E1000" vfio-pci || bad "e1000 on $(drv_of "$E1000") after second load-override"
+    finish
+    reset_all
+else
+    not_ready vf6-load-override
+fi
+exit 0
