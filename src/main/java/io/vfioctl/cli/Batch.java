@@ -17,7 +17,7 @@ public final class Batch {
   private Batch() {}
 
   public static void main(String[] args) throws IOException {
-    Main main = new Main(System.getenv());
+    Main main = new Main(System.getenv(), io.vfioctl.host.Host::at);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
@@ -27,15 +28,21 @@ public final class Main {
   static final String VERSION = "0.1.0";
 
   private final Map<String, String> env;
+  private final Function<Path, Host> hosts;
 
-  public Main(Map<String, String> env) {
+  /**
+   * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
+   * @param hosts the machine below a root; {@link Host#at} for the real one
+   */
+  public Main(Map<String, String> env, Function<Path, Host> hosts) {
     this.env = env;
+    this.hosts = hosts;
   }
 
   public static void main(String[] args) {
     PrintStream out = stream(FileDescriptor.out);
     PrintStream err = stream(FileDescriptor.err);
-    int rc = new Main(System.getenv()).run(out, err, args);
+    int rc = new Main(System.getenv(), Host::at).run(out, err, args);
     out.flush();
     err.flush();
     System.exit(rc);
@@ -110,7 +117,7 @@ public final class Main {
   }
 
   private int execute(Command c, Options o, PrintStream out, PrintStream err) throws VfioctlException {
-    Host host = Host.at(Path.of(o.root().or(() -> nonEmpty(env.get("VFIOCTL_ROOT"))).orElse("/")));
+    Host host = hosts.apply(Path.of(o.root().or(() -> nonEmpty(env.get("VFIOCTL_ROOT"))).orElse("/")));
     String bus = o.bus().orElseGet(() -> nonEmpty(env.get("SUBSYSTEM")).orElse("pci"));
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
     CliLog log = new CliLog(out, err, o.verbose(), o.dryRun());

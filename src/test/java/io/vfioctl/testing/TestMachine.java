@@ -1,0 +1,110 @@
+package io.vfioctl.testing;
+
+import io.vfioctl.cli.Main;
+import io.vfioctl.host.Host;
+import io.vfioctl.sim.KernelSimulator;
+import io.vfioctl.sim.KernelSimulator.SimDriverSpec;
+import io.vfioctl.sim.PciId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A simulated machine for command tests: a kernel simulator for /sys and a temporary directory
+ * for the rest of the root (etc/driverctl.d, lib/modules, proc, run).
+ *
+ * <p>Devices: {@link #NIC} (e1000, group 2), {@link #EDU} (QEMU edu, no host driver, group 3),
+ * {@link #VIRTIO} (virtio-net, group 4), {@link #FN0}/{@link #FN1} (two e1000 functions sharing
+ * group 5).
+ */
+public final class TestMachine {
+  public static final String NIC = "0000:00:02.0";
+  public static final String EDU = "0000:00:03.0";
+  public static final String VIRTIO = "0000:00:04.0";
+  public static final String FN0 = "0000:01:00.0";
+  public static final String FN1 = "0000:01:00.1";
+
+  public final Path root;
+  public final KernelSimulator kernel = new KernelSimulator();
+  public final Map<String, String> env = new HashMap<>();
+
+  public TestMachine(Path root) {
+    this.root = root;
+    kernel.defineModule("e1000", SimDriverSpec.host("e1000", PciId.of(0x8086, 0x100e)));
+    kernel.defineModule("virtio_pci", SimDriverSpec.host("virtio-pci", new PciId(0x1af4, PciId.ANY, PciId.ANY, PciId.ANY, 0, 0, false)));
+    kernel.defineModule("vfio_pci", SimDriverSpec.vfio("vfio-pci", PciId.vfioOverride(PciId.ANY, PciId.ANY)));
+    kernel.defineModule("edu_vfio_pci", SimDriverSpec.vfio("edu-vfio-variant", PciId.vfioOverride(0x1234, 0x11e8)));
+    kernel.addDevice(NIC, 0x8086, 0x100e, 0x020000, 2);
+    kernel.addDevice(EDU, 0x1234, 0x11e8, 0x00ff00, 3);
+    kernel.addDevice(VIRTIO, 0x1af4, 0x1000, 0x020000, 4);
+    kernel.addDevice(FN0, 0x8086, 0x100e, 0x020000, 5);
+    kernel.addDevice(FN1, 0x8086, 0x100e, 0x020000, 5);
+    load("e1000");
+    load("virtio_pci");
+    write("proc/sys/kernel/osrelease", "6.12.0-sim\n");
+  }
+
+  public void load(String module) {
+    try {
+      kernel.loadModule(module);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public Host host() {
+    return new Host(root, kernel, kernel.moduleLoader());
+  }
+
+  public TestMachine write(String relative, String content) {
+    try {
+      Path p = root.resolve(relative);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, content);
+      return this;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public String persisted(String device) {
+    try {
+      Path p = root.resolve("etc/driverctl.d/pci-" + device);
+      return Files.exists(p) ? Files.readString(p) : null;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public String driver(String device) {
+    return kernel.device(device).driver().orElse(null);
+  }
+
+  public String override(String device) {
+    return kernel.device(device).override().orElse(null);
+  }
+
+  /** Runs vfioctl against this machine. */
+  public Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      rc = new Main(env, r -> host()).run(o, e, args);
+    }
+    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  public record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+}
