@@ -193,7 +193,7 @@ fi
 # in DIR/<n>.out, DIR/<n>.err, DIR/<n>.rc  (n = 1, 2, ...)
 run_batch() {
     local dir=$1 n=0 line t0 t1
-    rm -f "$dir"/*.out "$dir"/*.err "$dir"/*.rc
+    rm -f "$dir"/[0-9]*.out "$dir"/[0-9]*.err "$dir"/[0-9]*.rc
     t0=$(cut -d' ' -f1 /proc/uptime)
     if [ "$HAVE_BATCH" = 1 ]; then
         "$JAVA" "${JOPTS[@]}" -cp "$JAR" io.vfioctl.cli.Batch <"$dir/cmds" >"$dir/batch.log" 2>"$dir/batch.stderr"
