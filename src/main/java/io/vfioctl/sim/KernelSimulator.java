@@ -37,6 +37,7 @@ public final class KernelSimulator implements Sysfs {
   private final Map<String, String> refusedModules = new HashMap<>();
   private final List<String> writeLog = new ArrayList<>();
   private int nextVfioIndex;
+  private volatile int writeDelayMillis;
 
   // ---- building the machine ----
 
@@ -334,14 +335,25 @@ public final class KernelSimulator implements Sysfs {
     return false;
   }
 
+  /** Makes each write take this long afterwards, so that unserialised callers would interleave. */
+  public void slowWrites(int millis) {
+    writeDelayMillis = millis;
+  }
+
   @Override
-  public synchronized void write(String path, String value) throws SysfsWriteException {
-    writeLog.add(path + " " + value);
-    Errno fault = writeFaults.get(path);
-    if (fault != null) {
-      throw new SysfsWriteException(path, value, fault);
+  public void write(String path, String value) throws SysfsWriteException {
+    Errno result;
+    synchronized (this) {
+      writeLog.add(path + " " + value);
+      result = writeFaults.containsKey(path) ? writeFaults.get(path) : store(path, value);
     }
-    Errno result = store(path, value);
+    if (writeDelayMillis > 0) {
+      try {
+        Thread.sleep(writeDelayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (result != null) {
       throw new SysfsWriteException(path, value, result);
     }

@@ -1,0 +1,37 @@
+package io.vfioctl.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeviceNameTest {
+  @Test
+  void busPrefixIsOptional() {
+    assertEquals(new DeviceName("pci", "0000:00:02.0"), DeviceName.parse("0000:00:02.0", "pci"));
+    assertEquals(new DeviceName("pci", "0000:00:02.0"), DeviceName.parse("pci/0000:00:02.0", "usb"));
+    assertEquals("pci-0000:00:02.0", DeviceName.parse("0000:00:02.0", "pci").persistedFileName());
+    assertEquals(new DeviceName("usb", "1-1.2"), DeviceName.parse("usb/1-1.2", "pci"));
+  }
+
+  @Test
+  void refusesTraversalAndOddCharacters() {
+    for (String bad : List.of("pci/../x", "../0000:00:02.0", "usb/..", "usb/a/b", "x y/1", "usb/", "/0000:00:02.0")) {
+      assertThrows(InvalidNameException.class, () -> DeviceName.parse(bad, "pci"), bad);
+    }
+  }
+
+  @Test
+  void driverNamesMustBeOneSafeComponent() {
+    assertEquals("vfio-pci", Names.requireComponent("vfio-pci", "driver"));
+    for (String bad : List.of("", ".", "..", "a/b", "a b", "a\tb", "a\u0000", "x".repeat(256))) {
+      assertThrows(InvalidNameException.class, () -> Names.requireComponent(bad, "driver"), bad);
+    }
+  }
+
+  @Test
+  void printableEscapesControlCharacters() {
+    assertEquals("a\\x0ab", Names.printable("a\nb"));
+  }
+}
