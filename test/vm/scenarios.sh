@@ -21,8 +21,9 @@ if [ ! -d /sys/bus/pci/devices ] || [ "$(hostname)" != vfioctl-vm ]; then
 fi
 
 # ---------------------------------------------------------------- checks
-CUR= REASONS=()
-begin() { CUR=$1; REASONS=(); }
+CUR= REASONS=() T_BEGIN=0
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+begin() { CUR=$1; REASONS=(); T_BEGIN=$(uptime_s); }
 bad() { REASONS+=("$*"); }
 detail() { sed 's/^/  | /'; }
 want() { # description command...
@@ -30,6 +31,7 @@ want() { # description command...
     "$@" >/dev/null 2>&1 || REASONS+=("$d")
 }
 finish() {
+    awk -v a="$T_BEGIN" -v b="$(uptime_s)" -v n="$CUR" 'BEGIN{printf "  | %s took %.1fs\n", n, b-a}'
     if ((${#REASONS[@]})); then
         local IFS=';'
         echo "VMTEST FAIL $CUR ${REASONS[*]}"
@@ -377,8 +379,9 @@ EOF
     is_drv "$RP" pcieport || bad "root port left on $(drv_of "$RP"), not pcieport"
     want "bridge: failure was persisted" test ! -e "/etc/driverctl.d/pci-$RP"
     grep -q '^vfioctl: ' "$d/1.err" || bad "bridge: no 'vfioctl: ' error message"
-    r=$(rc_of "$d" 2)
-    [ "$r" != 0 ] && [ "$r" != missing ] || bad "unknown driver rc $r"
+    # driverctl: "driverctl: no such module: no-such-driver", exit 1
+    [ "$(rc_of "$d" 2)" = 1 ] || bad "unknown driver rc $(rc_of "$d" 2), driverctl gives 1"
+    [ "$(cat "$d/2.err")" = "vfioctl: no such module: no-such-driver" ] || bad "unknown driver: message differs from driverctl's"
     is_drv "$E1000" e1000 || bad "unknown driver: e1000 left on $(drv_of "$E1000")"
     want "unknown driver: failure was persisted" test ! -e "/etc/driverctl.d/pci-$E1000"
     finish
