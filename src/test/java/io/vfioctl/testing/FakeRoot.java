@@ -1,0 +1,58 @@
+package io.vfioctl.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A root directory laid out like a real machine's, with plain files and symbolic links where
+ * sysfs has them, for commands that only read (and for driverctl to read the same state).
+ */
+public final class FakeRoot {
+  public final Path root;
+
+  public FakeRoot(Path root) throws IOException {
+    this.root = root;
+    Files.createDirectories(root.resolve("sys/bus/pci/devices"));
+    Files.createDirectories(root.resolve("sys/bus/pci/drivers"));
+    Files.createDirectories(root.resolve("sys/module"));
+    Files.createDirectories(root.resolve("etc/driverctl.d"));
+  }
+
+  /**
+   * Adds a PCI device.
+   *
+   * @param override the raw text of driver_override, or null for a device without that file
+   * @param driver the bound driver, or null
+   */
+  public FakeRoot device(String name, int vendor, int device, int classCode, String override, String driver)
+      throws IOException {
+    Path dir = Files.createDirectories(root.resolve("sys/devices/pci0000:00/" + name));
+    write(dir.resolve("vendor"), String.format("0x%04x\n", vendor));
+    write(dir.resolve("device"), String.format("0x%04x\n", device));
+    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", vendor));
+    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", device));
+    write(dir.resolve("class"), String.format("0x%06x\n", classCode));
+    write(dir.resolve("numa_node"), "-1\n");
+    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", vendor, device, vendor,
+        device, classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
+    if (override != null) {
+      write(dir.resolve("driver_override"), override + "\n");
+    }
+    if (driver != null) {
+      Files.createDirectories(root.resolve("sys/bus/pci/drivers/" + driver));
+      Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
+    }
+    Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));
+    return this;
+  }
+
+  public FakeRoot persisted(String fileName, String content) throws IOException {
+    write(root.resolve("etc/driverctl.d/" + fileName), content);
+    return this;
+  }
+
+  private static void write(Path p, String content) throws IOException {
+    Files.writeString(p, content);
+  }
+}
