@@ -420,4 +420,45 @@ EOF
 else
     not_ready vf6-load-override
 fi
+# 7. --dry-run changes nothing, --nosave binds without persisting
+if [ $VF_READY = 1 ]; then
+    begin vf7-dry-run-nosave
+    d=$(new_batch s7 <<EOF
+--dry-run set-override $E1000 vfio-pci
+--nosave set-override $EDU vfio-pci
+EOF
+)
+    run_batch "$d"; show "$d" 1 | detail; show "$d" 2 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "dry-run rc $(rc_of "$d" 1)"
+    is_drv "$E1000" e1000 || bad "dry-run rebound e1000 to $(drv_of "$E1000")"
+    [ "$(override_of "$E1000")" = "(null)" ] || bad "dry-run set driver_override to $(override_of "$E1000")"
+    want "dry-run persisted" test ! -e "/etc/driverctl.d/pci-$E1000"
+    [ "$(rc_of "$d" 2)" = 0 ] || bad "nosave rc $(rc_of "$d" 2)"
+    is_drv "$EDU" vfio-pci || bad "nosave: edu on $(drv_of "$EDU")"
+    want "nosave persisted" test ! -e "/etc/driverctl.d/pci-$EDU"
+    finish
+    reset_all
+else
+    not_ready vf7-dry-run-nosave
+fi
+
+# 8. one function of a shared IOMMU group: either bound, or cleanly refused;
+#    its group mate is never touched
+if [ $VF_READY = 1 ]; then
+    begin vf8-shared-group
+    d=$(new_batch s8 <<<"set-override $RNG0 vfio-pci")
+    run_batch "$d"; show "$d" 1 | detail
+    echo "  | group $(group_of "$RNG0"): $RNG0 -> $(drv_of "$RNG0"), $RNG1 -> $(drv_of "$RNG1")"
+    if [ "$(rc_of "$d" 1)" = 0 ]; then
+        is_drv "$RNG0" vfio-pci || bad "rc 0 but $RNG0 on $(drv_of "$RNG0")"
+    else
+        is_drv "$RNG0" "${ORIG[$RNG0]}" || bad "refused but $RNG0 left on $(drv_of "$RNG0")"
+    fi
+    is_drv "$RNG1" "${ORIG[$RNG1]}" || bad "group mate $RNG1 moved to $(drv_of "$RNG1")"
+    [ "$(override_of "$RNG1")" = "(null)" ] || bad "group mate got driver_override $(override_of "$RNG1")"
+    finish
+    reset_all
+else
+    not_ready vf8-shared-group
+fi
 exit 0
