@@ -8,6 +8,7 @@ import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
 import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
+import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -132,13 +133,25 @@ public final class Main {
       }
       case LIST_DEVICES, LIST_OVERRIDES -> listDevices(host, bus, c == Command.LIST_OVERRIDES, o, out);
       case LIST_PERSISTED -> listPersisted(host, bus, o, out);
-      case VFIO_DRIVER -> throw new VfioctlException("vfio-driver is not available yet");
+      case VFIO_DRIVER -> VfioDriverCommand.run(engine(host, settings, log), new VfioResolver(host), a.get(0), o, out, log);
     }
     return 0;
   }
 
   private static OverrideEngine engine(Host host, Settings settings, CliLog log) {
     return new OverrideEngine(host, settings, log, new TargetResolver(host));
+  }
+
+  /** The best VFIO driver of a listed device, or empty when it cannot be told. */
+  private static Optional<String> bestVfio(VfioResolver resolver, DeviceInfo d) {
+    if (d.modalias().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(resolver.resolve(d.address(), d.modalias().get()).best().driver());
+    } catch (VfioctlException e) {
+      return Optional.empty();
+    }
   }
 
   private static void listDevices(Host host, String bus, boolean overridesOnly, Options o, PrintStream out)
@@ -149,6 +162,7 @@ public final class Main {
           () -> new VfioctlException("device type must be one of: " + DeviceType.DRIVERCTL_ORDER));
     }
     Inventory inventory = new Inventory(host, bus);
+    VfioResolver resolver = new VfioResolver(host);
     if (o.json()) {
       List<DeviceInfo> devices;
       try {
@@ -158,13 +172,22 @@ public final class Main {
       }
       List<Object> rows = new ArrayList<>();
       for (DeviceInfo d : devices) {
-        rows.add(deviceJson(d));
+        Map<String, Object> row = deviceJson(d);
+        row.put("vfio_driver", bestVfio(resolver, d));
+        rows.add(row);
       }
       out.print(Json.write(Map.of("devices", rows)));
       return;
     }
-    for (DeviceInfo d : inventory.devices(type, overridesOnly, false)) {
+    List<DeviceInfo> devices = inventory.devices(type, overridesOnly, o.vfio());
+    if (o.vfio()) {
+      resolver.requireAliases();
+    }
+    for (DeviceInfo d : devices) {
       StringBuilder line = new StringBuilder(d.address()).append(' ').append(d.driver().orElse("(none)"));
+      if (o.vfio()) {
+        line.append(' ').append(bestVfio(resolver, d).orElse("(unknown)"));
+      }
       if (!overridesOnly && d.override().isPresent()) {
         line.append(" [*]");
       }

@@ -123,7 +123,8 @@ public final class OverrideEngine {
       return;
     }
     try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
-      loadModule(paths, target);
+      loadModule(paths, target, word);
+      target = targets.confirm(target, word);
       DeviceState before = state(paths);
       OverridePlan plan = plan(paths, target, word, save, before);
       run(paths, plan, before, target);
@@ -138,7 +139,7 @@ public final class OverrideEngine {
         paths, target.driver(), target.moduleToLoad(), settings.probe(), persist, word));
   }
 
-  private void loadModule(DevicePaths paths, Target target) throws VfioctlException {
+  private void loadModule(DevicePaths paths, Target target, String word) throws VfioctlException {
     if (target.moduleToLoad().isEmpty()) {
       return;
     }
@@ -148,7 +149,7 @@ public final class OverrideEngine {
     try {
       host.modules().load(module);
     } catch (ModuleLoadException e) {
-      throw new VfioctlException(targets.moduleRefused(paths, target, module, e.getMessage()));
+      throw new VfioctlException(targets.moduleRefused(paths, word, module, e.getMessage()));
     }
   }
 

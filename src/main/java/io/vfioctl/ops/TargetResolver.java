@@ -3,30 +3,66 @@ package io.vfioctl.ops;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.host.Host;
+import java.util.List;
 import java.util.Optional;
 
-/** Turns the driver word a user gave (or a saved file holds) into a {@link Target}. */
-public class TargetResolver {
-  protected final Host host;
+/**
+ * Turns the driver word a user gave (or a saved file holds) into a {@link Target}: a plain
+ * driver name, or {@code vfio} for the best-fit VFIO driver of the device.
+ */
+public final class TargetResolver {
+  public static final String BEST_VFIO = "vfio";
+
+  private final Host host;
+  private final VfioResolver vfio;
 
   public TargetResolver(Host host) {
     this.host = host;
+    this.vfio = new VfioResolver(host);
+  }
+
+  public VfioResolver vfio() {
+    return vfio;
   }
 
   /**
-   * A plain driver name: its module is loaded unless the driver is already registered with the
-   * bus (driverctl only looked for {@code /sys/module/<driver>}, which misses built-in drivers
-   * and drivers whose module name differs).
+   * A plain driver's module is loaded unless the driver is already registered with the bus
+   * (driverctl only looked for {@code /sys/module/<driver>}, which misses built-in drivers and
+   * drivers whose module name differs).
    */
   public Target resolve(DevicePaths device, String word) throws VfioctlException {
+    if (word.equals(BEST_VFIO)) {
+      VfioResolver.Choice best = vfio.resolve(device).best();
+      return new Target(best.driver(), best.loaded() ? Optional.empty() : Optional.of(best.module()));
+    }
     if (word.equals(DeviceState.NO_DRIVER) || host.sysfs().exists(device.driverDir(word))) {
       return new Target(word, Optional.empty());
     }
     return new Target(word, Optional.of(word));
   }
 
-  /** The message for a module that modprobe would not load. */
-  public String moduleRefused(DevicePaths device, Target target, String module, String detail) {
-    return "no such module: " + module + (detail.isEmpty() ? "" : " (" + detail + ")");
+  /** After its module is loaded, the driver's authoritative name from sysfs. */
+  public Target confirm(Target loaded, String word) {
+    if (!word.equals(BEST_VFIO) || loaded.moduleToLoad().isEmpty()) {
+      return loaded;
+    }
+    return new Target(vfio.driverName(loaded.moduleToLoad().get()), loaded.moduleToLoad());
+  }
+
+  /** The message for a module that modprobe would not load, naming what the user could force instead. */
+  public String moduleRefused(DevicePaths device, String word, String module, String detail) {
+    String message = "no such module: " + module + (detail.isEmpty() ? "" : " (" + detail + ")");
+    if (!word.equals(BEST_VFIO)) {
+      return message;
+    }
+    try {
+      List<VfioResolver.Choice> all = vfio.resolve(device).candidates();
+      return all.stream().filter(c -> !c.module().equals(module)).findFirst()
+          .map(c -> message + "; the next candidate is " + c.driver() + ": vfioctl set-override " + device.device()
+              + " " + c.driver())
+          .orElse(message + "; no other VFIO driver fits " + device.device());
+    } catch (VfioctlException e) {
+      return message;
+    }
   }
 }

@@ -29,6 +29,15 @@ public final class TestMachine {
   public static final String FN0 = "0000:01:00.0";
   public static final String FN1 = "0000:01:00.1";
 
+  public static final String RELEASE = "6.12.0-sim";
+  public static final String MODULES_ALIAS = """
+      # Aliases for modules in /lib/modules/6.12.0-sim
+      alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000
+      alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci
+      alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
+      alias vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* edu_vfio_pci
+      """;
+
   public final Path root;
   public final KernelSimulator kernel = new KernelSimulator();
   public final Map<String, String> env = new HashMap<>();
@@ -46,7 +55,8 @@ public final class TestMachine {
     kernel.addDevice(FN1, 0x8086, 0x100e, 0x020000, 5);
     load("e1000");
     load("virtio_pci");
-    write("proc/sys/kernel/osrelease", "6.12.0-sim\n");
+    write("proc/sys/kernel/osrelease", RELEASE + "\n");
+    write("lib/modules/" + RELEASE + "/modules.alias", MODULES_ALIAS);
   }
 
   public void load(String module) {

@@ -1,0 +1,74 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.ops.Log;
+import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.VfioResolver;
+import io.vfioctl.ops.VfioResolver.Choice;
+import io.vfioctl.ops.VfioResolver.Resolution;
+import io.vfioctl.ops.VfioctlException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code vfio-driver DEV [--all] [--json]}: the best-fit VFIO driver, and why. */
+final class VfioDriverCommand {
+  private VfioDriverCommand() {}
+
+  static void run(OverrideEngine engine, VfioResolver resolver, String device, Options o, PrintStream out, Log log)
+      throws VfioctlException {
+    Resolution r = resolver.resolve(engine.locate(device));
+    r.warning().ifPresent(log::warn);
+    Choice best = r.best();
+    log.debug(device + ": modalias " + r.modalias() + ", kernel " + r.kernel() + ", " + r.candidates().size()
+        + " candidate(s); best " + best.driver() + " (module " + best.module() + ", " + best.wildcards()
+        + " wildcard fields" + (best.alias().isEmpty() ? "" : ", alias " + best.alias()) + ")");
+    if (r.ambiguous()) {
+      log.warn(device + ": " + best.module() + " and " + r.candidates().get(1).module()
+          + " fit equally well; chose " + best.module() + " by name");
+    }
+    if (o.json()) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("device", r.device());
+      doc.put("modalias", r.modalias());
+      doc.put("kernel", r.kernel());
+      doc.put("best", json(best));
+      List<Object> all = new ArrayList<>();
+      r.candidates().forEach(c -> all.add(json(c)));
+      doc.put("candidates", all);
+      doc.put("ambiguous", r.ambiguous());
+      out.print(Json.write(doc));
+    } else if (o.all()) {
+      printTable(r.candidates(), out);
+    } else {
+      out.println(best.driver());
+    }
+  }
+
+  private static Map<String, Object> json(Choice c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("driver", c.driver());
+    m.put("module", c.module());
+    m.put("alias", c.alias().isEmpty() ? null : c.alias());
+    m.put("wildcards", c.wildcards());
+    m.put("loaded", c.loaded());
+    return m;
+  }
+
+  private static void printTable(List<Choice> choices, PrintStream out) {
+    int driverWidth = "DRIVER".length();
+    int moduleWidth = "MODULE".length();
+    for (Choice c : choices) {
+      driverWidth = Math.max(driverWidth, c.driver().length());
+      moduleWidth = Math.max(moduleWidth, c.module().length());
+    }
+    String format = "%-4s  %-" + driverWidth + "s  %-" + moduleWidth + "s  %-9s  %-6s  %s%n";
+    out.printf(format, "RANK", "DRIVER", "MODULE", "WILDCARDS", "LOADED", "ALIAS");
+    int rank = 1;
+    for (Choice c : choices) {
+      out.printf(format, rank++, c.driver(), c.module(), c.wildcards(), c.loaded() ? "yes" : "no",
+          c.alias().isEmpty() ? "(none)" : c.alias());
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.vfioctl.ops;
+
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.VfioAlias;
+import io.vfioctl.core.VfioRanking;
+import io.vfioctl.host.Host;
+import io.vfioctl.sysfs.Sysfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Names the VFIO driver that fits a device best among those the running kernel offers, from the
+ * {@code vfio_pci:} aliases of its modules.alias (read once per instance), and says why.
+ */
+public final class VfioResolver {
+  /** In-tree modules whose driver name is not simply the module name with _ turned into -. */
+  private static final Map<String, String> KNOWN_DRIVER_NAMES = Map.of(
+      "vfio_pci", "vfio-pci",
+      "xe_vfio_pci", "xe-vfio-pci");
+  private static final String GENERIC_DRIVER = "vfio-pci";
+
+  private final Host host;
+  private List<VfioAlias> aliases;
+  private String kernel;
+
+  public VfioResolver(Host host) {
+    this.host = host;
+  }
+
+  /** One candidate as the user sees it. */
+  public record Choice(String driver, String module, String alias, int wildcards, boolean loaded) {}
+
+  /** The answer for one device. */
+  public record Resolution(String device, String modalias, String kernel, List<Choice> candidates, boolean ambiguous,
+      Optional<String> warning) {
+    public Choice best() {
+      return candidates.get(0);
+    }
+  }
+
+  public Resolution resolve(DevicePaths device) throws VfioctlException {
+    String modalias = host.sysfs().read(device.file("modalias")).filter(s -> !s.isEmpty()).orElseThrow(
+        () -> new VfioctlException("device " + device.device() + " has no modalias, so no VFIO driver can be chosen; "
+            + "force one with: vfioctl set-override " + device.device() + " vfio-pci"));
+    return resolve(device.device().name(), modalias);
+  }
+
+  public Resolution resolve(String device, String modalias) throws VfioctlException {
+    VfioRanking.Result ranked = VfioRanking.rank(modalias, aliases());
+    List<Choice> choices = new ArrayList<>();
+    for (VfioRanking.Candidate c : ranked.candidates()) {
+      choices.add(new Choice(driverName(c.module()), c.module(), c.alias().alias(), c.wildcards(), isLoaded(c.module())));
+    }
+    Optional<String> warning = Optional.empty();
+    if (choices.isEmpty()) {
+      warning = Optional.of("no vfio_pci alias in " + aliasFile(kernel) + " matches " + device
+          + " (kernel " + kernel + " has no generic vfio_pci alias); falling back to " + GENERIC_DRIVER);
+      choices.add(new Choice(GENERIC_DRIVER, VfioAlias.GENERIC_MODULE, "", 7, isLoaded(VfioAlias.GENERIC_MODULE)));
+    }
+    return new Resolution(device, modalias, kernel, choices, ranked.ambiguous(), warning);
+  }
+
+  /** Reads modules.alias now, failing with a message that names it when it cannot be read. */
+  public void requireAliases() throws VfioctlException {
+    aliases();
+  }
+
+  private List<VfioAlias> aliases() throws VfioctlException {
+    if (aliases == null) {
+      kernel = host.kernelRelease().orElseThrow(() -> new VfioctlException(
+          "cannot read the kernel release from /proc/sys/kernel/osrelease under " + host.root()));
+      String file = aliasFile(kernel);
+      try {
+        aliases = VfioAlias.parseAll(Files.readString(host.path(file), StandardCharsets.ISO_8859_1));
+      } catch (NoSuchFileException e) {
+        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
+            + ", or force a driver with set-override <device> vfio-pci");
+      } catch (IOException e) {
+        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + e.getMessage());
+      }
+    }
+    return aliases;
+  }
+
+  private String aliasFile(String release) {
+    String lib = "/lib/modules/" + release + "/modules.alias";
+    String usr = "/usr" + lib;
+    return !Files.exists(host.path(lib)) && Files.exists(host.path(usr)) ? usr : lib;
+  }
+
+  private boolean isLoaded(String module) {
+    return host.sysfs().exists("/sys/module/" + module);
+  }
+
+  /**
+   * The driver a module registers: authoritative from {@code /sys/module/<mod>/drivers} once
+   * loaded; otherwise a registered driver named like the module, a known exception, or the
+   * module name itself.
+   */
+  public String driverName(String module) {
+    Sysfs sysfs = host.sysfs();
+    for (String entry : sysfs.list("/sys/module/" + module + "/drivers")) {
+      if (entry.startsWith("pci:")) {
+        return entry.substring(4);
+      }
+    }
+    for (String name : List.of(module, module.replace('_', '-'))) {
+      if (sysfs.exists(DevicePaths.driversDir("pci") + "/" + name)) {
+        return name;
+      }
+    }
+    return KNOWN_DRIVER_NAMES.getOrDefault(module, module);
+  }
+
+}
