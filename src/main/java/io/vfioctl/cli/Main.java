@@ -166,7 +166,7 @@ public final class Main {
     if (o.json()) {
       List<DeviceInfo> devices;
       try {
-        devices = inventory.devices(type, overridesOnly, true);
+        devices = inventory.devices(type, overridesOnly, Inventory.Detail.FULL);
       } catch (VfioctlException e) {
         devices = List.of();
       }
@@ -179,7 +179,8 @@ public final class Main {
       out.print(Json.write(Map.of("devices", rows)));
       return;
     }
-    List<DeviceInfo> devices = inventory.devices(type, overridesOnly, o.vfio());
+    List<DeviceInfo> devices = inventory.devices(type, overridesOnly,
+        o.vfio() ? Inventory.Detail.WITH_MODALIAS : Inventory.Detail.BRIEF);
     if (o.vfio()) {
       resolver.requireAliases();
     }

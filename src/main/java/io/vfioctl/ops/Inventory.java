@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
 
 /** Reads the devices of a bus for list-devices and list-overrides, and the saved overrides. */
 public final class Inventory {
+  /** How much of each device to read: the text listing needs little, JSON everything. */
+  public enum Detail { BRIEF, WITH_MODALIAS, FULL }
+
   private final Host host;
   private final String bus;
 
@@ -27,13 +30,13 @@ public final class Inventory {
    * The devices that have a {@code driver_override} file, in name order, with the
    * driverctl filters: only those with an override set, and only those of a type.
    *
-   * @param full read every field; otherwise only what the text listing shows (driver, override)
+   * @param detail how much to read of each device
    * @throws VfioctlException driverctl's "No overridable devices found" when no device passes
    *     the override filter (the type filter does not count, as in driverctl)
    */
-  public List<DeviceInfo> devices(DeviceType type, boolean overridesOnly, boolean full) throws VfioctlException {
+  public List<DeviceInfo> devices(DeviceType type, boolean overridesOnly, Detail detail) throws VfioctlException {
     Sysfs sysfs = host.sysfs();
-    Map<String, String> persisted = full ? persistedByDevice() : Map.of();
+    Map<String, String> persisted = detail == Detail.FULL ? persistedByDevice() : Map.of();
     List<DeviceInfo> result = new ArrayList<>();
     boolean anyOverridable = false;
     for (String name : sysfs.list(DevicePaths.devicesDir(bus))) {
@@ -51,9 +54,10 @@ public final class Inventory {
       if (!type.accepts(classCode.orElse(""))) {
         continue;
       }
-      if (!full) {
+      if (detail != Detail.FULL) {
+        Optional<String> modalias = detail == Detail.WITH_MODALIAS ? sysfs.read(dir + "/modalias") : Optional.empty();
         result.add(new DeviceInfo(name, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            classCode, Optional.empty(), sysfs.linkName(dir + "/driver"), override, Optional.empty(),
+            classCode, modalias, sysfs.linkName(dir + "/driver"), override, Optional.empty(),
             Optional.empty(), Optional.empty(), false));
         continue;
       }

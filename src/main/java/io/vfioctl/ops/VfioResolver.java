@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ public final class VfioResolver {
   private static final String GENERIC_DRIVER = "vfio-pci";
 
   private final Host host;
+  private final Map<String, VfioRanking.Result> rankings = new HashMap<>();
   private List<VfioAlias> aliases;
   private String kernel;
 
@@ -52,7 +54,9 @@ public final class VfioResolver {
   }
 
   public Resolution resolve(String device, String modalias) throws VfioctlException {
-    VfioRanking.Result ranked = VfioRanking.rank(modalias, aliases());
+    List<VfioAlias> all = aliases();
+    // Hosts repeat devices (SR-IOV VFs, identical NICs): rank each distinct modalias once.
+    VfioRanking.Result ranked = rankings.computeIfAbsent(modalias, m -> VfioRanking.rank(m, all));
     List<Choice> choices = new ArrayList<>();
     for (VfioRanking.Candidate c : ranked.candidates()) {
       choices.add(new Choice(driverName(c.module()), c.module(), c.alias().alias(), c.wildcards(), isLoaded(c.module())));
