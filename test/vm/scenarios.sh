@@ -200,6 +200,10 @@ run_batch() {
     if [ "$HAVE_BATCH" = 1 ]; then
         "$JAVA" "${JOPTS[@]}" -cp "$JAR" io.vfioctl.cli.Batch <"$dir/cmds" >"$dir/batch.log" 2>"$dir/batch.stderr"
         echo "$?" >"$dir/batch.rc"
+        if [ "$(cat "$dir/batch.rc")" != 0 ] || [ -s "$dir/batch.stderr" ]; then
+            echo "  | batch runner exit $(cat "$dir/batch.rc"); its stderr:"
+            head -n 20 "$dir/batch.stderr" | detail
+        fi
         awk -v d="$dir" '
             /^>>> / { n++; o=d "/" n ".out"; e=d "/" n ".err"; printf "" > o; printf "" > e; next }
             /^<<< / { print substr($0, 5) > (d "/" n ".rc"); close(o); close(e); next }
