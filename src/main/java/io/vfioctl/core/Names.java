@@ -43,4 +43,13 @@ public final class Names {
     }
     return b.toString();
   }
+
+  /** What {@code $(< file)} gives in a shell: the text without its trailing newlines. */
+  public static String stripTrailingNewlines(String s) {
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '\n') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
 }

@@ -1,6 +1,7 @@
 package io.vfioctl.host;
 
 import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,7 +47,7 @@ public final class PersistedOverrides {
     if (!Files.isRegularFile(file) || Files.size(file) == 0) {
       return Optional.empty();
     }
-    return Optional.of(stripTrailingNewlines(Files.readString(file, StandardCharsets.UTF_8)));
+    return Optional.of(Names.stripTrailingNewlines(Files.readString(file, StandardCharsets.UTF_8)));
   }
 
   /** Every regular file {@code <bus>-*}, sorted by name, as driverctl 0.115's list-persisted reads them. */
@@ -60,7 +61,7 @@ public final class PersistedOverrides {
       for (Path f : files) {
         if (Files.isRegularFile(f)) {
           String device = f.getFileName().toString().substring(prefix.length());
-          entries.add(new Entry(device, stripTrailingNewlines(Files.readString(f, StandardCharsets.UTF_8))));
+          entries.add(new Entry(device, Names.stripTrailingNewlines(Files.readString(f, StandardCharsets.UTF_8))));
         }
       }
     }
@@ -102,13 +103,5 @@ public final class PersistedOverrides {
     } catch (IOException e) {
       // Some filesystems cannot fsync a directory; the rename itself is still atomic.
     }
-  }
-
-  private static String stripTrailingNewlines(String s) {
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) == '\n') {
-      end--;
-    }
-    return s.substring(0, end);
   }
 }

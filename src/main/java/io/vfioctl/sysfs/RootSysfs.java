@@ -1,5 +1,6 @@
 package io.vfioctl.sysfs;
 
+import io.vfioctl.core.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,18 +34,10 @@ public final class RootSysfs implements Sysfs {
   @Override
   public Optional<String> read(String path) {
     try {
-      return Optional.of(stripTrailingNewlines(Files.readString(resolve(path), StandardCharsets.UTF_8)));
+      return Optional.of(Names.stripTrailingNewlines(Files.readString(resolve(path), StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  static String stripTrailingNewlines(String s) {
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) == '\n') {
-      end--;
-    }
-    return s.substring(0, end);
   }
 
   @Override

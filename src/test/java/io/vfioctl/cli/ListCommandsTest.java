@@ -5,22 +5,12 @@ import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ListCommandsTest {
-  @TempDir Path root;
-  TestMachine m;
-
-  @BeforeEach
-  void setUp() {
-    m = new TestMachine(root);
-  }
-
+class ListCommandsTest extends MachineTest {
   @Test
   void listDevicesShowsDriverAndMarksOverrides() {
     m.run("--nosave", "set-override", EDU, "vfio-pci");

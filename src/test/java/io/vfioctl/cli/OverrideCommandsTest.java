@@ -9,23 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vfioctl.sysfs.Errno;
+import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class OverrideCommandsTest {
-  @TempDir Path root;
-  TestMachine m;
-
-  @BeforeEach
-  void setUp() {
-    m = new TestMachine(root);
-  }
-
+class OverrideCommandsTest extends MachineTest {
   @Test
   void setOverrideLoadsTheModuleBindsAndPersists() {
     Result r = m.run("set-override", NIC, "vfio-pci");

@@ -8,23 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VfioCommandsTest {
-  @TempDir Path root;
-  TestMachine m;
-
-  @BeforeEach
-  void setUp() {
-    m = new TestMachine(root);
-  }
-
+class VfioCommandsTest extends MachineTest {
   @Test
   void vfioDriverNamesTheVariantForItsDeviceAndVfioPciOtherwise() {
     m.load("edu_vfio_pci");
