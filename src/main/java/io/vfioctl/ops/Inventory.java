@@ -91,7 +91,7 @@ public final class Inventory {
     try {
       return host.persisted().list(bus);
     } catch (IOException e) {
-      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + e.getMessage());
+      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + IoErrors.describe(e));
     }
   }
 }

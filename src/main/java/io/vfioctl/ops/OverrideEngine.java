@@ -58,7 +58,7 @@ public final class OverrideEngine {
     try {
       saved = host.persisted().read(paths.device());
     } catch (IOException e) {
-      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + e.getMessage());
+      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
     }
     if (saved.isEmpty()) {
       return false;
@@ -129,7 +129,7 @@ public final class OverrideEngine {
       OverridePlan plan = plan(paths, target, word, save, before);
       run(paths, plan, before, target);
     } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + e.getMessage());
+      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
     }
   }
 
@@ -170,7 +170,7 @@ public final class OverrideEngine {
       } catch (SysfsWriteException e) {
         throw rollBack(paths, before, describeFailure(paths, e));
       } catch (IOException e) {
-        throw rollBack(paths, before, "cannot save override for " + name + ": " + e.getMessage());
+        throw rollBack(paths, before, "cannot save override for " + name + ": " + IoErrors.describe(e));
       }
     }
     if (!verified) {
@@ -187,7 +187,8 @@ public final class OverrideEngine {
     boolean ok = expected.isEmpty() ? now.driver().isPresent() : now.boundTo(expected);
     if (!ok) {
       String why = now.driver().map(d -> "bound to " + d + " instead").orElse("no driver took it");
-      throw rollBack(paths, before, "failed to bind device " + paths.device() + " to driver " + target.driver() + " (" + why + ")");
+      String to = target.driver().isEmpty() ? "its default driver" : "driver " + target.driver();
+      throw rollBack(paths, before, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
     }
   }
 

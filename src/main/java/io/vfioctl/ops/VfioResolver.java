@@ -86,7 +86,7 @@ public final class VfioResolver {
         throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
             + ", or force a driver with set-override <device> vfio-pci");
       } catch (IOException e) {
-        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + e.getMessage());
+        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + IoErrors.describe(e));
       }
     }
     return aliases;

@@ -277,4 +277,25 @@ class OverrideCommandsTest extends MachineTest {
     assertEquals(1, r.code());
     assertEquals("vfioctl: no such device: 1-1\n", r.err());
   }
+
+  @Test
+  void unsavableOverrideIsRolledBack() throws Exception {
+    m.load("vfio_pci");
+    java.nio.file.Files.createDirectories(root.resolve("etc"));
+    java.nio.file.Files.writeString(root.resolve("etc/driverctl.d"), "a file where the directory should be");
+    Result r = m.run("set-override", NIC, "vfio-pci");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: cannot save override for " + NIC + ": "), r::toString);
+    assertTrue(r.err().endsWith("; restored driver e1000\n"), r::toString);
+    assertEquals("e1000", m.driver(NIC));
+    assertNull(m.override(NIC));
+  }
+
+  @Test
+  void unsetOfADeviceNoDriverTakesFailsAndChangesNothing() {
+    Result r = m.run("unset-override", EDU);
+    assertEquals(1, r.code());
+    assertEquals("vfioctl: failed to bind device " + EDU + " to its default driver (no driver took it); "
+        + "device left unbound as before\n", r.err());
+  }
 }

@@ -1,0 +1,25 @@
+package io.vfioctl.ops;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/** Says what went wrong with a file in words a user can act on (Java's messages are often just the path). */
+final class IoErrors {
+  private IoErrors() {}
+
+  static String describe(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied; run as root";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+}
