@@ -1,9 +1,10 @@
 package io.vfioctl.cli;
 
-import io.vfioctl.core.DeviceType;
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
-import io.vfioctl.host.PersistedOverrides;
-import io.vfioctl.ops.DeviceInfo;
+import io.vfioctl.ops.DeviceLocator;
 import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
 import io.vfioctl.ops.Settings;
@@ -11,13 +12,11 @@ import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,129 +114,42 @@ public final class Main {
     if (o.dryRun() && !c.changesBindings()) {
       throw new UsageException("--dry-run goes with set-override, unset-override and load-override");
     }
+    if (o.json() && c.changesBindings()) {
+      throw new UsageException("--json goes with the list commands and vfio-driver");
+    }
   }
 
-  private int execute(Command c, Options o, PrintStream out, PrintStream err) throws VfioctlException {
-    Host host = hosts.apply(Path.of(o.root().or(() -> nonEmpty(env.get("VFIOCTL_ROOT"))).orElse("/")));
-    String bus = o.bus().orElseGet(() -> nonEmpty(env.get("SUBSYSTEM")).orElse("pci"));
+  private int execute(Command c, Options o, PrintStream out, PrintStream err) throws VfioctlException, UsageException {
+    String root = o.root().or(() -> nonEmpty(env.get("VFIOCTL_ROOT"))).orElse("/");
+    if (root.isEmpty()) {
+      throw new UsageException("--root needs a directory");
+    }
+    String bus = o.bus().orElseGet(() -> nonEmpty(env.get("SUBSYSTEM")).orElse(DeviceName.PCI));
+    try {
+      Names.requireComponent(bus, "bus");
+    } catch (InvalidNameException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Host host = hosts.apply(Path.of(root));
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
     CliLog log = new CliLog(out, err, o.verbose(), o.dryRun());
+    VfioResolver vfio = new VfioResolver(host);
+    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log));
     List<String> a = o.arguments();
     switch (c) {
-      case SET_OVERRIDE -> engine(host, settings, log).set(a.get(0), a.get(1));
-      case UNSET_OVERRIDE -> engine(host, settings, log).unset(a.get(0));
+      case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
+      case UNSET_OVERRIDE -> engine.unset(a.get(0));
       case LOAD_OVERRIDE -> {
-        if (!engine(host, settings, log).load(a.get(0))) {
+        if (!engine.load(a.get(0))) {
           return 1;
         }
       }
-      case LIST_DEVICES, LIST_OVERRIDES -> listDevices(host, bus, c == Command.LIST_OVERRIDES, o, out);
-      case LIST_PERSISTED -> listPersisted(host, bus, o, out);
-      case VFIO_DRIVER -> VfioDriverCommand.run(engine(host, settings, log), new VfioResolver(host), a.get(0), o, out, log);
+      case LIST_DEVICES, LIST_OVERRIDES -> new ListCommands(new Inventory(host, bus), vfio, o, out)
+          .devices(c == Command.LIST_OVERRIDES);
+      case LIST_PERSISTED -> new ListCommands(new Inventory(host, bus), vfio, o, out).persisted();
+      case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;
-  }
-
-  private static OverrideEngine engine(Host host, Settings settings, CliLog log) {
-    return new OverrideEngine(host, settings, log, new TargetResolver(host));
-  }
-
-  /** The best VFIO driver of a listed device, or empty when it cannot be told. */
-  private static Optional<String> bestVfio(VfioResolver resolver, DeviceInfo d) {
-    if (d.modalias().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(resolver.resolve(d.address(), d.modalias().get()).best().driver());
-    } catch (VfioctlException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static void listDevices(Host host, String bus, boolean overridesOnly, Options o, PrintStream out)
-      throws VfioctlException {
-    DeviceType type = DeviceType.ALL;
-    if (!o.arguments().isEmpty()) {
-      type = DeviceType.byName(o.arguments().get(0)).orElseThrow(
-          () -> new VfioctlException("device type must be one of: " + DeviceType.DRIVERCTL_ORDER));
-    }
-    Inventory inventory = new Inventory(host, bus);
-    VfioResolver resolver = new VfioResolver(host);
-    if (o.json()) {
-      List<DeviceInfo> devices;
-      try {
-        devices = inventory.devices(type, overridesOnly, Inventory.Detail.FULL);
-      } catch (VfioctlException e) {
-        devices = List.of();
-      }
-      List<Object> rows = new ArrayList<>();
-      for (DeviceInfo d : devices) {
-        Map<String, Object> row = deviceJson(d);
-        row.put("vfio_driver", bestVfio(resolver, d));
-        rows.add(row);
-      }
-      out.print(Json.write(Map.of("devices", rows)));
-      return;
-    }
-    List<DeviceInfo> devices = inventory.devices(type, overridesOnly,
-        o.vfio() ? Inventory.Detail.WITH_MODALIAS : Inventory.Detail.BRIEF);
-    if (o.vfio()) {
-      resolver.requireAliases();
-    }
-    for (DeviceInfo d : devices) {
-      StringBuilder line = new StringBuilder(d.address()).append(' ').append(d.driver().orElse("(none)"));
-      if (o.vfio()) {
-        line.append(' ').append(bestVfio(resolver, d).orElse("(unknown)"));
-      }
-      if (!overridesOnly && d.override().isPresent()) {
-        line.append(" [*]");
-      }
-      out.println(line);
-    }
-  }
-
-  private static Map<String, Object> deviceJson(DeviceInfo d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("address", d.address());
-    m.put("vendor", d.vendor());
-    m.put("device", d.device());
-    m.put("subsystem_vendor", d.subsystemVendor());
-    m.put("subsystem_device", d.subsystemDevice());
-    m.put("class", d.classCode());
-    m.put("modalias", d.modalias());
-    m.put("driver", d.driver());
-    m.put("override", d.override());
-    m.put("persisted", d.persisted());
-    m.put("iommu_group", d.iommuGroup().map(Main::numberOrText));
-    m.put("numa_node", d.numaNode().map(Main::numberOrText));
-    m.put("vfio_bound", d.vfioBound());
-    return m;
-  }
-
-  private static Object numberOrText(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return s;
-    }
-  }
-
-  private static void listPersisted(Host host, String bus, Options o, PrintStream out) throws VfioctlException {
-    List<PersistedOverrides.Entry> entries = new Inventory(host, bus).persisted();
-    if (o.json()) {
-      List<Object> rows = new ArrayList<>();
-      for (PersistedOverrides.Entry e : entries) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("device", e.device());
-        m.put("driver", e.driver());
-        rows.add(m);
-      }
-      out.print(Json.write(Map.of("persisted", rows)));
-      return;
-    }
-    for (PersistedOverrides.Entry e : entries) {
-      out.println(e.device() + " " + e.driver());
-    }
   }
 
   private static Optional<String> nonEmpty(String s) {

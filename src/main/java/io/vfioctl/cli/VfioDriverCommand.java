@@ -1,7 +1,7 @@
 package io.vfioctl.cli;
 
 import io.vfioctl.ops.Log;
-import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.DeviceLocator;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioResolver.Choice;
 import io.vfioctl.ops.VfioResolver.Resolution;
@@ -16,18 +16,15 @@ import java.util.Map;
 final class VfioDriverCommand {
   private VfioDriverCommand() {}
 
-  static void run(OverrideEngine engine, VfioResolver resolver, String device, Options o, PrintStream out, Log log)
+  static void run(DeviceLocator locator, VfioResolver resolver, String device, Options o, PrintStream out, Log log)
       throws VfioctlException {
-    Resolution r = resolver.resolve(engine.locate(device));
+    Resolution r = resolver.resolve(locator.locate(device));
     r.warning().ifPresent(log::warn);
     Choice best = r.best();
     log.debug(device + ": modalias " + r.modalias() + ", kernel " + r.kernel() + ", " + r.candidates().size()
         + " candidate(s); best " + best.driver() + " (module " + best.module() + ", " + best.wildcards()
         + " wildcard fields" + (best.alias().isEmpty() ? "" : ", alias " + best.alias()) + ")");
-    if (r.ambiguous()) {
-      log.warn(device + ": " + best.module() + " and " + r.candidates().get(1).module()
-          + " fit equally well; chose " + best.module() + " by name");
-    }
+    r.ambiguity().ifPresent(log::warn);
     if (o.json()) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("device", r.device());

@@ -1,7 +1,5 @@
 package io.vfioctl.core;
 
-import java.util.Optional;
-
 /**
  * A device as a user names it on the command line: {@code DDDD:BB:DD.F} or {@code BUS/DDDD:BB:DD.F}.
  * On the PCI bus the name must be a canonical PCI address; on other buses it must be a single,
@@ -27,10 +25,6 @@ public record DeviceName(String bus, String name) {
       return new DeviceName(defaultBus, text);
     }
     return new DeviceName(text.substring(0, slash), text.substring(slash + 1));
-  }
-
-  public Optional<PciAddress> pciAddress() {
-    return bus.equals(PCI) ? Optional.of(PciAddress.parse(name)) : Optional.empty();
   }
 
   /** The file name driverctl persists this device's override under: {@code <bus>-<device>}. */

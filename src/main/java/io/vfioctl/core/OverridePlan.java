@@ -32,22 +32,26 @@ public record OverridePlan(List<Action> steps, Optional<String> expectedDriver) 
     r.moduleToLoad().ifPresent(m -> steps.add(new Action.LoadModule(m)));
     String driver = r.driver();
     boolean clearing = driver.isEmpty();
-    boolean none = driver.equals(DeviceState.NO_DRIVER);
-    boolean alreadyThere = !clearing && !none && before.boundTo(driver);
-
-    if (!before.override().equals(clearing ? Optional.empty() : Optional.of(driver))) {
+    Optional<String> wanted = clearing ? Optional.empty() : Optional.of(driver);
+    // Left alone: a device already on the requested driver, and one with no override to clear
+    // (unset-override must not bounce the root disk's controller).
+    boolean leaveBinding = clearing ? before.override().isEmpty()
+        : !driver.equals(DeviceState.NO_DRIVER) && before.boundTo(driver);
+    if (!before.override().equals(wanted)) {
       steps.add(new Action.Write(r.device().driverOverride(), driver));
     }
-    boolean probe = r.probe() && !none && !alreadyThere;
     Optional<String> expected = Optional.empty();
-    if (before.driver().isPresent() && !alreadyThere) {
-      steps.add(new Action.Write(r.device().unbind(), r.device().device().name()));
-    }
-    if (probe) {
-      steps.add(new Action.Write(r.device().driversProbe(), r.device().device().name()));
-      expected = Optional.of(driver);
-    } else if (alreadyThere) {
-      expected = Optional.of(driver);
+    if (leaveBinding) {
+      expected = before.driver();
+    } else {
+      String name = r.device().device().name();
+      if (before.driver().isPresent()) {
+        steps.add(new Action.Write(r.device().unbind(), name));
+      }
+      if (r.probe() && !driver.equals(DeviceState.NO_DRIVER)) {
+        steps.add(new Action.Write(r.device().driversProbe(), name));
+        expected = Optional.of(driver);
+      }
     }
     r.persistPath().ifPresent(p -> steps.add(clearing ? new Action.Unpersist(p) : new Action.Persist(p, r.persistedWord())));
     return new OverridePlan(steps, expected);

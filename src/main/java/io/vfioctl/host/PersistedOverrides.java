@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Overrides saved across reboots, in driverctl's format: {@code /etc/driverctl.d/<bus>-<device>}
- * holding the driver name and a newline, so either tool reads the other's files.
+ * holding the driver name and a newline, so either tool reads the other's files. Read as bytes
+ * (ISO-8859-1), as the shell does: a stray non-UTF-8 file must not hide all the others.
  */
 public final class PersistedOverrides {
   private final Path dir;
@@ -47,7 +48,7 @@ public final class PersistedOverrides {
     if (!Files.isRegularFile(file) || Files.size(file) == 0) {
       return Optional.empty();
     }
-    return Optional.of(Names.stripTrailingNewlines(Files.readString(file, StandardCharsets.UTF_8)));
+    return Optional.of(Names.stripTrailingNewlines(Files.readString(file, StandardCharsets.ISO_8859_1)));
   }
 
   /** Every regular file {@code <bus>-*}, sorted by name, as driverctl 0.115's list-persisted reads them. */
@@ -61,7 +62,7 @@ public final class PersistedOverrides {
       for (Path f : files) {
         if (Files.isRegularFile(f)) {
           String device = f.getFileName().toString().substring(prefix.length());
-          entries.add(new Entry(device, Names.stripTrailingNewlines(Files.readString(f, StandardCharsets.UTF_8))));
+          entries.add(new Entry(device, Names.stripTrailingNewlines(Files.readString(f, StandardCharsets.ISO_8859_1))));
         }
       }
     }
@@ -76,7 +77,7 @@ public final class PersistedOverrides {
     Path temp = Files.createTempFile(dir, "." + device.persistedFileName() + ".", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap((driver + "\n").getBytes(StandardCharsets.UTF_8)));
+        ch.write(ByteBuffer.wrap((driver + "\n").getBytes(StandardCharsets.ISO_8859_1)));
         ch.force(true);
       }
       Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));

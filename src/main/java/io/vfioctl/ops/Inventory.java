@@ -77,7 +77,7 @@ public final class Inventory {
           sysfs.exists(dir + "/vfio-dev")));
     }
     if (!anyOverridable) {
-      throw new VfioctlException("No overridable devices found. Kernel too old?");
+      throw new NoOverridableDevicesException();
     }
     return result;
   }

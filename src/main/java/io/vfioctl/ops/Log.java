@@ -4,17 +4,6 @@ import io.vfioctl.core.Action;
 
 /** Where an operation tells what it does: debug lines for {@code --verbose}, actions for both. */
 public interface Log {
-  Log SILENT = new Log() {
-    @Override
-    public void debug(String message) {}
-
-    @Override
-    public void warn(String message) {}
-
-    @Override
-    public void action(Action action) {}
-  };
-
   void debug(String message);
 
   void warn(String message);

@@ -27,12 +27,14 @@ public final class OverrideEngine {
   private final Settings settings;
   private final Log log;
   private final TargetResolver targets;
+  private final DeviceLocator locator;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
     this.host = host;
     this.settings = settings;
     this.log = log;
     this.targets = targets;
+    this.locator = new DeviceLocator(host, settings);
   }
 
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
@@ -76,21 +78,7 @@ public final class OverrideEngine {
 
   /** Finds the device's sysfs directory, refusing names that are not devices of the bus. */
   public DevicePaths locate(String device) throws VfioctlException {
-    DeviceName name;
-    try {
-      name = DeviceName.parse(device, settings.bus());
-    } catch (InvalidNameException e) {
-      throw new VfioctlException(e.getMessage());
-    }
-    DevicePaths paths = DevicePaths.of(name, settings.devpath());
-    Sysfs sysfs = host.sysfs();
-    if (settings.devpath().isEmpty() && !sysfs.exists(DevicePaths.devicesDir(name.bus()) + "/" + name.name())) {
-      throw new VfioctlException("no such device: " + name);
-    }
-    if (!sysfs.exists(paths.driverOverride())) {
-      throw new VfioctlException("device does not support driver override: " + name);
-    }
-    return paths;
+    return locator.locate(device);
   }
 
   private static String validDriver(String driver) throws VfioctlException {

@@ -15,14 +15,12 @@ public final class TargetResolver {
 
   private final Host host;
   private final VfioResolver vfio;
+  private final Log log;
 
-  public TargetResolver(Host host) {
+  public TargetResolver(Host host, VfioResolver vfio, Log log) {
     this.host = host;
-    this.vfio = new VfioResolver(host);
-  }
-
-  public VfioResolver vfio() {
-    return vfio;
+    this.vfio = vfio;
+    this.log = log;
   }
 
   /**
@@ -32,21 +30,46 @@ public final class TargetResolver {
    */
   public Target resolve(DevicePaths device, String word) throws VfioctlException {
     if (word.equals(BEST_VFIO)) {
-      VfioResolver.Choice best = vfio.resolve(device).best();
+      VfioResolver.Resolution r = vfio.resolve(device);
+      r.warning().ifPresent(log::warn);
+      r.ambiguity().ifPresent(log::warn);
+      VfioResolver.Choice best = r.best();
+      log.debug("best-fit VFIO driver for " + device.device() + ": " + best.driver() + " (module " + best.module() + ")");
       return new Target(best.driver(), best.loaded() ? Optional.empty() : Optional.of(best.module()));
     }
     if (word.equals(DeviceState.NO_DRIVER) || host.sysfs().exists(device.driverDir(word))) {
       return new Target(word, Optional.empty());
     }
+    refuseModuleName(device, word);
     return new Target(word, Optional.of(word));
   }
 
   /** After its module is loaded, the driver's authoritative name from sysfs. */
-  public Target confirm(Target loaded, String word) {
-    if (!word.equals(BEST_VFIO) || loaded.moduleToLoad().isEmpty()) {
+  public Target confirm(Target loaded, String word) throws VfioctlException {
+    if (loaded.moduleToLoad().isEmpty()) {
       return loaded;
     }
-    return new Target(vfio.driverName(loaded.moduleToLoad().get()), loaded.moduleToLoad());
+    if (word.equals(BEST_VFIO)) {
+      return new Target(vfio.driverName(loaded.moduleToLoad().get()), loaded.moduleToLoad());
+    }
+    refuseModuleName(null, word);
+    return loaded;
+  }
+
+  /**
+   * driver_override takes a driver name; a user who gives a module whose driver is named
+   * otherwise ({@code vfio_pci} for {@code vfio-pci}) is told the right word instead of
+   * watching the bind fail.
+   */
+  private void refuseModuleName(DevicePaths device, String word) throws VfioctlException {
+    if (host.sysfs().exists(DevicePaths.driversDir("pci") + "/" + word)) {
+      return;
+    }
+    Optional<String> driver = vfio.registeredDriver(word.replace('-', '_'));
+    if (driver.isPresent() && !driver.get().equals(word)) {
+      throw new VfioctlException(word + " is a module; its driver is " + driver.get() + ": vfioctl set-override "
+          + (device == null ? "<device>" : device.device().name()) + " " + driver.get());
+    }
   }
 
   /** The message for a module that modprobe would not load, naming what the user could force instead. */

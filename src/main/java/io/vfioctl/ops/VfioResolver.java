@@ -44,6 +44,15 @@ public final class VfioResolver {
     public Choice best() {
       return candidates.get(0);
     }
+
+    /** Says so when the two best candidates could not be told apart. */
+    public Optional<String> ambiguity() {
+      if (!ambiguous) {
+        return Optional.empty();
+      }
+      return Optional.of(device + ": " + candidates.get(0).module() + " and " + candidates.get(1).module()
+          + " fit equally well; chose " + candidates.get(0).module() + " by name");
+    }
   }
 
   public Resolution resolve(DevicePaths device) throws VfioctlException {
@@ -102,18 +111,27 @@ public final class VfioResolver {
     return host.sysfs().exists("/sys/module/" + module);
   }
 
+  /** The PCI driver a loaded module has registered, from {@code /sys/module/<mod>/drivers/pci:<name>}. */
+  public Optional<String> registeredDriver(String module) {
+    for (String entry : host.sysfs().list("/sys/module/" + module + "/drivers")) {
+      if (entry.startsWith("pci:")) {
+        return Optional.of(entry.substring(4));
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * The driver a module registers: authoritative from {@code /sys/module/<mod>/drivers} once
    * loaded; otherwise a registered driver named like the module, a known exception, or the
    * module name itself.
    */
   public String driverName(String module) {
-    Sysfs sysfs = host.sysfs();
-    for (String entry : sysfs.list("/sys/module/" + module + "/drivers")) {
-      if (entry.startsWith("pci:")) {
-        return entry.substring(4);
-      }
+    Optional<String> registered = registeredDriver(module);
+    if (registered.isPresent()) {
+      return registered.get();
     }
+    Sysfs sysfs = host.sysfs();
     for (String name : List.of(module, module.replace('_', '-'))) {
       if (sysfs.exists(DevicePaths.driversDir("pci") + "/" + name)) {
         return name;

@@ -10,8 +10,4 @@ public class VfioctlException extends Exception {
   public VfioctlException(String message) {
     super(message);
   }
-
-  public VfioctlException(String message, Throwable cause) {
-    super(message, cause);
-  }
 }

@@ -136,11 +136,11 @@ public final class KernelSimulator implements Sysfs {
   /** modprobe: treats - and _ alike, registers the module's drivers and binds waiting devices. */
   public synchronized void loadModule(String requested) throws ModuleLoadException {
     String module = requested.replace('-', '_');
-    if (refusedModules.containsKey(module)) {
-      throw new ModuleLoadException(module, refusedModules.get(module));
-    }
     if (loadedModules.contains(module)) {
       return;
+    }
+    if (refusedModules.containsKey(module)) {
+      throw new ModuleLoadException(module, refusedModules.get(module));
     }
     List<SimDriver> list = availableModules.get(module);
     if (list == null) {

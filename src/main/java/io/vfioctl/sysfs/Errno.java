@@ -1,7 +1,5 @@
 package io.vfioctl.sysfs;
 
-import java.util.Optional;
-
 /** The errno values a sysfs write can fail with, and how to tell a user what they mean. */
 public enum Errno {
   EPERM("Operation not permitted", "run as root"),
@@ -12,12 +10,11 @@ public enum Errno {
   ENOMEM("Cannot allocate memory", "try again"),
   EACCES("Permission denied", "run as root"),
   EBUSY("Device or resource busy", "the device is in use; stop whatever uses it first"),
-  EEXIST("File exists", "the ID is already known to the driver"),
-  ENODEV("No such device", "the driver does not accept this device; see dmesg"),
+  EEXIST("File exists", "it is already there"),
+  ENODEV("No such device", "the driver refused the device or the device is gone; see dmesg"),
   EINVAL("Invalid argument", "the kernel refused the value; see dmesg"),
   ENOSPC("No space left on device", "free resources and try again"),
   EROFS("Read-only file system", "sysfs is mounted read-only here"),
-  EPROBE_DEFER("Unknown error 517", "the driver is waiting for another device; try again later"),
   UNKNOWN("Unknown error", "see dmesg");
 
   private final String strerror;
@@ -46,13 +43,5 @@ public enum Errno {
       }
     }
     return UNKNOWN;
-  }
-
-  public static Optional<Errno> byName(String name) {
-    try {
-      return Optional.of(valueOf(name));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -74,8 +74,9 @@ public final class RootSysfs implements Sysfs {
   @Override
   public void write(String path, String value) throws SysfsWriteException {
     ByteBuffer bytes = ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8));
+    // No O_CREAT: on sysfs a missing attribute must fail as ENOENT, not be created (or EACCES).
     try (FileChannel ch = FileChannel.open(resolve(path), StandardOpenOption.WRITE,
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        StandardOpenOption.TRUNCATE_EXISTING)) {
       // sysfs takes a store in one write call; a short write would split the value.
       ch.write(bytes);
     } catch (NoSuchFileException e) {

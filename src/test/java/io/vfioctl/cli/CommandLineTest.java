@@ -78,4 +78,15 @@ class CommandLineTest {
     assertEquals(0, r.code());
     assertEquals("vfioctl " + Main.VERSION + "\n", r.out());
   }
+
+  @Test
+  void emptyRootBadBusAndJsonOnChangesAreRefused() {
+    TestMachine m = new TestMachine(root);
+    assertEquals("vfioctl: --root needs a directory\n", m.run("--root=", "list-devices").err());
+    assertEquals(1, m.run("-b", "../x", "list-devices").code());
+    assertEquals(1, m.run("-b", "", "list-devices").code());
+    assertEquals("vfioctl: --json goes with the list commands and vfio-driver\n",
+        m.run("--json", "set-override", "0000:00:02.0", "vfio-pci").err());
+    assertEquals(java.util.List.of(), m.kernel.writeLog());
+  }
 }

@@ -292,10 +292,45 @@ class OverrideCommandsTest extends MachineTest {
   }
 
   @Test
-  void unsetOfADeviceNoDriverTakesFailsAndChangesNothing() {
-    Result r = m.run("unset-override", EDU);
+  void unsetWithNoOverrideLeavesTheBindingAloneAndForgetsTheFile() {
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    for (String dev : new String[] {NIC, EDU}) {
+      Result r = m.run("unset-override", dev);
+      assertEquals(0, r.code(), r::toString);
+    }
+    assertEquals(List.of(), m.kernel.writeLog(), "no unbind, no probe: nothing was overridden");
+    assertEquals("e1000", m.driver(NIC));
+    assertNull(m.persisted(NIC));
+  }
+
+  @Test
+  void devpathOfAnotherDeviceIsIgnored() {
+    m.env.put("DEVPATH", "/devices/pci0000:00/" + VIRTIO);
+    Result r = m.run("set-override", NIC, "none");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("none", m.override(NIC));
+    assertNull(m.override(VIRTIO), "a udev rule on one device must not change another");
+    assertEquals("virtio-pci", m.driver(VIRTIO));
+    m.env.put("DEVPATH", "/devices/pci0000:00/../../" + NIC);
+    assertEquals(0, m.run("unset-override", NIC).code());
+    assertTrue(m.kernel.writeLog().stream().allMatch(w -> w.startsWith("/sys/bus/pci/")), () -> m.kernel.writeLog().toString());
+  }
+
+  @Test
+  void moduleNameGivenAsDriverIsCorrected() {
+    m.load("vfio_pci");
+    Result r = m.run("set-override", NIC, "vfio_pci");
     assertEquals(1, r.code());
-    assertEquals("vfioctl: failed to bind device " + EDU + " to its default driver (no driver took it); "
-        + "device left unbound as before\n", r.err());
+    assertEquals("vfioctl: vfio_pci is a module; its driver is vfio-pci: vfioctl set-override " + NIC + " vfio-pci\n", r.err());
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void moduleNameIsCorrectedAfterLoadingItBeforeTheDeviceIsTouched() {
+    Result r = m.run("set-override", EDU, "edu_vfio_pci");
+    assertEquals(1, r.code());
+    assertEquals("vfioctl: edu_vfio_pci is a module; its driver is edu-vfio-variant: vfioctl set-override <device> "
+        + "edu-vfio-variant\n", r.err());
+    assertEquals(List.of(), m.kernel.writeLog());
   }
 }

@@ -77,6 +77,9 @@ class VfioCommandsTest extends MachineTest {
     Result r = m.run("vfio-driver", EDU, "--json");
     assertTrue(r.out().contains("\"ambiguous\": true"), r::toString);
     assertTrue(r.out().contains("\"module\": \"another_vfio_pci\""), r::toString);
+    Result set = m.run("--dry-run", "set-override", EDU, "vfio");
+    assertTrue(set.err().contains("vfioctl: warning: 0000:00:03.0: another_vfio_pci and edu_vfio_pci fit equally well"),
+        set::toString);
     Result v = m.run("-v", "vfio-driver", EDU);
     assertEquals("another_vfio_pci\n", v.out());
     assertTrue(v.err().contains("another_vfio_pci and edu_vfio_pci fit equally well"), v::toString);

@@ -17,6 +17,7 @@ public final class FakeRoot {
     Files.createDirectories(root.resolve("sys/bus/pci/drivers"));
     Files.createDirectories(root.resolve("sys/module"));
     Files.createDirectories(root.resolve("etc/driverctl.d"));
+    write(root.resolve("sys/bus/pci/drivers_probe"), "");
   }
 
   /**
@@ -40,7 +41,12 @@ public final class FakeRoot {
       write(dir.resolve("driver_override"), override + "\n");
     }
     if (driver != null) {
-      Files.createDirectories(root.resolve("sys/bus/pci/drivers/" + driver));
+      Path driverDir = Files.createDirectories(root.resolve("sys/bus/pci/drivers/" + driver));
+      for (String f : new String[] {"bind", "unbind", "new_id", "remove_id"}) {
+        if (!Files.exists(driverDir.resolve(f))) {
+          write(driverDir.resolve(f), "");
+        }
+      }
       Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
     }
     Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));

@@ -1,0 +1,125 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.core.DeviceType;
+import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.ops.DeviceInfo;
+import io.vfioctl.ops.Inventory;
+import io.vfioctl.ops.NoOverridableDevicesException;
+import io.vfioctl.ops.VfioResolver;
+import io.vfioctl.ops.VfioctlException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** list-devices, list-overrides and list-persisted, as driverctl's text or as JSON. */
+final class ListCommands {
+  private final Inventory inventory;
+  private final VfioResolver vfio;
+  private final Options options;
+  private final PrintStream out;
+
+  ListCommands(Inventory inventory, VfioResolver vfio, Options options, PrintStream out) {
+    this.inventory = inventory;
+    this.vfio = vfio;
+    this.options = options;
+    this.out = out;
+  }
+
+  void devices(boolean overridesOnly) throws VfioctlException {
+    DeviceType type = DeviceType.ALL;
+    if (!options.arguments().isEmpty()) {
+      type = DeviceType.byName(options.arguments().get(0)).orElseThrow(
+          () -> new VfioctlException("device type must be one of: " + DeviceType.DRIVERCTL_ORDER));
+    }
+    if (options.json()) {
+      List<DeviceInfo> devices;
+      try {
+        devices = inventory.devices(type, overridesOnly, Inventory.Detail.FULL);
+      } catch (NoOverridableDevicesException e) {
+        devices = List.of(); // an empty list is an answer, not an error, to a program
+      }
+      List<Object> rows = new ArrayList<>();
+      for (DeviceInfo d : devices) {
+        Map<String, Object> row = json(d);
+        row.put("vfio_driver", bestVfio(d));
+        rows.add(row);
+      }
+      out.print(Json.write(Map.of("devices", rows)));
+      return;
+    }
+    List<DeviceInfo> devices = inventory.devices(type, overridesOnly,
+        options.vfio() ? Inventory.Detail.WITH_MODALIAS : Inventory.Detail.BRIEF);
+    if (options.vfio()) {
+      vfio.requireAliases();
+    }
+    for (DeviceInfo d : devices) {
+      StringBuilder line = new StringBuilder(d.address()).append(' ').append(d.driver().orElse("(none)"));
+      if (options.vfio()) {
+        line.append(' ').append(bestVfio(d).orElse("(unknown)"));
+      }
+      if (!overridesOnly && d.override().isPresent()) {
+        line.append(" [*]");
+      }
+      out.println(line);
+    }
+  }
+
+  void persisted() throws VfioctlException {
+    List<PersistedOverrides.Entry> entries = inventory.persisted();
+    if (options.json()) {
+      List<Object> rows = new ArrayList<>();
+      for (PersistedOverrides.Entry e : entries) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", e.device());
+        m.put("driver", e.driver());
+        rows.add(m);
+      }
+      out.print(Json.write(Map.of("persisted", rows)));
+      return;
+    }
+    for (PersistedOverrides.Entry e : entries) {
+      out.println(e.device() + " " + e.driver());
+    }
+  }
+
+  /** The best VFIO driver of a listed device, or empty when it cannot be told. */
+  private Optional<String> bestVfio(DeviceInfo d) {
+    if (d.modalias().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(vfio.resolve(d.address(), d.modalias().get()).best().driver());
+    } catch (VfioctlException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Map<String, Object> json(DeviceInfo d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("address", d.address());
+    m.put("vendor", d.vendor());
+    m.put("device", d.device());
+    m.put("subsystem_vendor", d.subsystemVendor());
+    m.put("subsystem_device", d.subsystemDevice());
+    m.put("class", d.classCode());
+    m.put("modalias", d.modalias());
+    m.put("driver", d.driver());
+    m.put("override", d.override());
+    m.put("persisted", d.persisted());
+    m.put("iommu_group", d.iommuGroup().map(ListCommands::numberOrText));
+    m.put("numa_node", d.numaNode().map(ListCommands::numberOrText));
+    m.put("vfio_bound", d.vfioBound());
+    return m;
+  }
+
+  private static Object numberOrText(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return s;
+    }
+  }
+}

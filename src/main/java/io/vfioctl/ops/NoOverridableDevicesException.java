@@ -1,0 +1,10 @@
+package io.vfioctl.ops;
+
+/** driverctl's "No overridable devices found": no device passed the listing's override filter. */
+public final class NoOverridableDevicesException extends VfioctlException {
+  private static final long serialVersionUID = 1L;
+
+  NoOverridableDevicesException() {
+    super("No overridable devices found. Kernel too old?");
+  }
+}
