@@ -35,4 +35,30 @@ class GlobalLockTest {
     assertTrue(done.await(5, TimeUnit.SECONDS));
     assertTrue(acquired.get());
   }
+
+  @Test
+  void anotherProcessHoldingTheLockMakesUsWait() throws Exception {
+    Path file = root.resolve("run/vfioctl.lock");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+        file.toString()).redirectErrorStream(true).start();
+    try {
+      String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+      assertTrue("locked".equals(first), "holder said: " + first);
+      CountDownLatch done = new CountDownLatch(1);
+      Thread waiter = new Thread(() -> {
+        try (GlobalLock mine = GlobalLock.acquire(file)) {
+          done.countDown();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      waiter.start();
+      assertFalse(done.await(500, TimeUnit.MILLISECONDS), "the lock was granted while another process held it");
+      holder.getOutputStream().close();
+      assertTrue(done.await(10, TimeUnit.SECONDS), "the lock was not granted after the other process let go");
+    } finally {
+      holder.destroy();
+    }
+  }
 }
