@@ -62,7 +62,9 @@ class DriverctlGoldenTest {
 
   static Result driverctl(Path root, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
-        "mount --bind \"$0/sys\" /sys && mount --bind \"$0/etc/driverctl.d\" /etc/driverctl.d && exec \"$@\"",
+        "mount --bind \"$0/sys\" /sys && mount --bind \"$0/etc/driverctl.d\" /etc/driverctl.d"
+            // never load a module into this machine's kernel, whatever driverctl decides
+            + " && mount --bind /bin/true \"$(readlink -f /sbin/modprobe)\" && exec \"$@\"",
         root.toString(), driverctl.toString()));
     cmd.addAll(List.of(args));
     Result r = exec(cmd, Map.of());
@@ -182,5 +184,53 @@ class DriverctlGoldenTest {
     Result help = driverctl(f.root, "--help");
     assertEquals(0, help.code());
     assertEquals(0, vfioctl(f.root, "--help").code());
+  }
+
+  /** One device bound to e1000e, as both tools will find it; a vfio-pci module "loaded". */
+  FakeRoot bindingMachine(String name, String override, String persisted) throws IOException {
+    FakeRoot f = new FakeRoot(Files.createDirectories(tmp.resolve(name)))
+        .device("0000:00:02.0", 0x8086, 0x10d3, 0x020000, override, "e1000e");
+    Files.createDirectories(f.root.resolve("sys/module/vfio-pci"));
+    Files.createDirectories(f.root.resolve("sys/bus/pci/drivers/vfio-pci"));
+    if (persisted != null) {
+      f.persisted("pci-0000:00:02.0", persisted);
+    }
+    return f;
+  }
+
+  /** What an override change leaves behind: the override file and the saved files, byte for byte. */
+  static String outcome(Path root) throws IOException {
+    StringBuilder b = new StringBuilder("driver_override=")
+        .append(Files.readString(root.resolve("sys/bus/pci/devices/0000:00:02.0/driver_override")));
+    try (var files = Files.list(root.resolve("etc/driverctl.d"))) {
+      for (Path p : files.sorted().toList()) {
+        b.append(p.getFileName()).append('=').append(Files.readString(p));
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
+  void overrideChangesLeaveTheSameFilesWithoutProbing() throws Exception {
+    String[][] cases = {
+        {"(null)", null, "--noprobe", "set-override", "0000:00:02.0", "vfio-pci"},
+        {"(null)", null, "--noprobe", "set-override", "0000:00:02.0", "none"},
+        {"(null)", null, "--noprobe", "--nosave", "set-override", "0000:00:02.0", "vfio-pci"},
+        {"vfio-pci", "vfio-pci\n", "--noprobe", "unset-override", "0000:00:02.0"},
+        {"vfio-pci", "vfio-pci\n", "--noprobe", "--nosave", "unset-override", "0000:00:02.0"},
+        {"(null)", "vfio-pci\n", "--noprobe", "load-override", "0000:00:02.0"},
+    };
+    int n = 0;
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 2, c.length);
+      Path theirs = bindingMachine("dc" + n, c[0], c[1]).root;
+      Path ours = bindingMachine("vc" + n, c[0], c[1]).root;
+      n++;
+      Result expected = driverctl(theirs, args);
+      Result actual = vfioctl(ours, args);
+      String what = String.join(" ", args);
+      assertEquals(expected.code(), actual.code(), () -> what + "\ndriverctl: " + expected + "\nvfioctl: " + actual);
+      assertEquals(outcome(theirs), outcome(ours), what);
+    }
   }
 }
