@@ -75,6 +75,11 @@ public final class KernelSimulator implements Sysfs {
     return d;
   }
 
+  /** The device has no {@code driver_override} file, as on kernels or buses without it. */
+  public synchronized void removeOverrideSupport(String device) {
+    devices.get(device).overrideSupported = false;
+  }
+
   // ---- faults ----
 
   /** Every write to {@code path} fails with {@code errno} until {@link #clearFaults()}. */
@@ -229,7 +234,7 @@ public final class KernelSimulator implements Sysfs {
       case "class" -> String.format("0x%06x", d.classCode());
       case "modalias" -> d.modalias();
       case "numa_node" -> Integer.toString(d.numaNode());
-      case "driver_override" -> d.override == null ? "(null)" : d.override;
+      case "driver_override" -> !d.overrideSupported ? null : d.override == null ? "(null)" : d.override;
       default -> null;
     });
   }
@@ -301,8 +306,8 @@ public final class KernelSimulator implements Sysfs {
     if (dp.isPresent()) {
       SimDevice d = dp.get().device();
       return switch (dp.get().rest()) {
-        case "", "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "modalias", "numa_node",
-            "driver_override" -> true;
+        case "", "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "modalias", "numa_node" -> true;
+        case "driver_override" -> d.overrideSupported;
         case "driver", "driver/unbind", "driver/bind" -> d.driver != null;
         case "iommu_group" -> d.iommuGroup() >= 0;
         case "vfio-dev" -> d.vfioIndex >= 0;
@@ -366,6 +371,9 @@ public final class KernelSimulator implements Sysfs {
       SimDevice d = dp.get().device();
       switch (dp.get().rest()) {
         case "driver_override" -> {
+          if (!d.overrideSupported) {
+            return Errno.ENOENT;
+          }
           if (value.length() >= 4096) {
             return Errno.EINVAL;
           }

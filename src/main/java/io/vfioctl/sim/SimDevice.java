@@ -15,6 +15,7 @@ public final class SimDevice {
   String override;
   SimDriver driver;
   int vfioIndex = -1;
+  boolean overrideSupported = true;
 
   SimDevice(String name, int vendor, int device, int subVendor, int subDevice, int classCode, int iommuGroup, int numaNode) {
     this.name = name;

@@ -272,10 +272,20 @@ class OverrideCommandsTest extends MachineTest {
   }
 
   @Test
-  void deviceWithoutDriverOverrideIsRefused() {
+  void otherBusDeviceThatDoesNotExistIsNamed() {
     Result r = m.run("-b", "usb", "set-override", "1-1", "usbfoo");
     assertEquals(1, r.code());
     assertEquals("vfioctl: no such device: 1-1\n", r.err());
+  }
+
+  @Test
+  void deviceWithoutDriverOverrideIsRefused() {
+    m.kernel.removeOverrideSupport(NIC);
+    Result r = m.run("set-override", NIC, "vfio-pci");
+    assertEquals(1, r.code());
+    assertEquals("vfioctl: device does not support driver override: " + NIC + "\n", r.err());
+    assertEquals(List.of(), m.kernel.writeLog());
+    assertTrue(m.run("list-devices").out().lines().noneMatch(l -> l.startsWith(NIC)));
   }
 
   @Test
