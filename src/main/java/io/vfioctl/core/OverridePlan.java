@@ -61,8 +61,8 @@ public record OverridePlan(List<Action> steps, Optional<String> expectedDriver) 
    * The steps that put a device back as it was after a failed change: its old override, and
    * its old driver bound explicitly through that driver's {@code bind} file.
    */
-  public static List<Action> restore(DevicePaths device, DeviceState before, DeviceState now) {
-    List<Action> steps = new ArrayList<>();
+  public static List<Action.Write> restore(DevicePaths device, DeviceState before, DeviceState now) {
+    List<Action.Write> steps = new ArrayList<>();
     if (!now.override().equals(before.override())) {
       steps.add(new Action.Write(device.driverOverride(), before.override().orElse("")));
     }

@@ -39,14 +39,14 @@ public final class OverrideEngine {
 
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
   public void set(String device, String driver) throws VfioctlException {
-    DevicePaths paths = locate(device);
+    DevicePaths paths = locator.locate(device);
     String word = validDriver(driver);
     apply(paths, word, settings.save());
   }
 
   /** Clears the override, lets the default driver take the device and forgets the saved one. */
   public void unset(String device) throws VfioctlException {
-    apply(locate(device), "", settings.save());
+    apply(locator.locate(device), "", settings.save());
   }
 
   /**
@@ -55,7 +55,7 @@ public final class OverrideEngine {
    * @return false when none is saved (driverctl then exits 1 without a word)
    */
   public boolean load(String device) throws VfioctlException {
-    DevicePaths paths = locate(device);
+    DevicePaths paths = locator.locate(device);
     Optional<String> saved;
     try {
       saved = host.persisted().read(paths.device());
@@ -76,11 +76,6 @@ public final class OverrideEngine {
     return true;
   }
 
-  /** Finds the device's sysfs directory, refusing names that are not devices of the bus. */
-  public DevicePaths locate(String device) throws VfioctlException {
-    return locator.locate(device);
-  }
-
   private static String validDriver(String driver) throws VfioctlException {
     try {
       return Names.requireComponent(driver, "driver");
@@ -89,7 +84,7 @@ public final class OverrideEngine {
     }
   }
 
-  public DeviceState state(DevicePaths paths) {
+  private DeviceState state(DevicePaths paths) {
     Sysfs sysfs = host.sysfs();
     return new DeviceState(
         sysfs.read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
@@ -207,10 +202,10 @@ public final class OverrideEngine {
   /** Puts the device back as {@code before} and returns the exception that reports both. */
   private VfioctlException rollBack(DevicePaths paths, DeviceState before, String failure) {
     List<String> problems = new ArrayList<>();
-    for (Action step : OverridePlan.restore(paths, before, state(paths))) {
+    for (Action.Write step : OverridePlan.restore(paths, before, state(paths))) {
       log.action(step);
       try {
-        host.sysfs().write(((Action.Write) step).path(), ((Action.Write) step).value());
+        host.sysfs().write(step.path(), step.value());
       } catch (SysfsWriteException e) {
         problems.add(e.getMessage());
       }

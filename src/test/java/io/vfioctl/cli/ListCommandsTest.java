@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vfioctl.testing.MachineTest;
-import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
 import org.junit.jupiter.api.Test;
 

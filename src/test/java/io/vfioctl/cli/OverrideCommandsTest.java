@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vfioctl.sysfs.Errno;
 import io.vfioctl.testing.MachineTest;
-import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
 import java.util.List;
 import org.junit.jupiter.api.Test;

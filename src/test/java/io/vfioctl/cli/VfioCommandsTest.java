@@ -12,7 +12,6 @@ import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class VfioCommandsTest extends MachineTest {
