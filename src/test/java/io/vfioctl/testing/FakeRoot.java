@@ -12,7 +12,7 @@ public final class FakeRoot {
   public final Path root;
 
   public FakeRoot(Path root) throws IOException {
-    this.root = root;
+    this.root = root.toAbsolutePath();
     Files.createDirectories(root.resolve("sys/bus/pci/devices"));
     Files.createDirectories(root.resolve("sys/bus/pci/drivers"));
     Files.createDirectories(root.resolve("sys/module"));
@@ -21,22 +21,36 @@ public final class FakeRoot {
   }
 
   /**
-   * Adds a PCI device.
+   * Adds a PCI device directly below {@code pci0000:00}, its subsystem IDs equal to its IDs.
    *
    * @param override the raw text of driver_override, or null for a device without that file
    * @param driver the bound driver, or null
    */
   public FakeRoot device(String name, int vendor, int device, int classCode, String override, String driver)
       throws IOException {
-    Path dir = Files.createDirectories(root.resolve("sys/devices/pci0000:00/" + name));
-    write(dir.resolve("vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("device"), String.format("0x%04x\n", device));
-    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", device));
+    device("pci0000:00", name, new int[] {vendor, device, vendor, device}, classCode, override, driver);
+    return this;
+  }
+
+  /**
+   * Adds a PCI device below {@code parent}, a directory under {@code sys/devices} such as
+   * {@code pci0000:00/0000:00:01.0} (its bridge), and returns the device's directory.
+   *
+   * @param ids vendor, device, subsystem vendor, subsystem device
+   * @param override the raw text of driver_override, or null for a device without that file
+   * @param driver the bound driver, or null
+   */
+  public Path device(String parent, String name, int[] ids, int classCode, String override, String driver)
+      throws IOException {
+    Path dir = Files.createDirectories(root.resolve("sys/devices/" + parent + "/" + name));
+    write(dir.resolve("vendor"), String.format("0x%04x\n", ids[0]));
+    write(dir.resolve("device"), String.format("0x%04x\n", ids[1]));
+    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", ids[2]));
+    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", ids[3]));
     write(dir.resolve("class"), String.format("0x%06x\n", classCode));
     write(dir.resolve("numa_node"), "-1\n");
-    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", vendor, device, vendor,
-        device, classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
+    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", ids[0], ids[1], ids[2],
+        ids[3], classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
     if (override != null) {
       write(dir.resolve("driver_override"), override + "\n");
     }
@@ -47,10 +61,11 @@ public final class FakeRoot {
           write(driverDir.resolve(f), "");
         }
       }
-      Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
+      Files.createSymbolicLink(dir.resolve("driver"), dir.relativize(driverDir));
     }
-    Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));
-    return this;
+    Path link = root.resolve("sys/bus/pci/devices/" + name);
+    Files.createSymbolicLink(link, link.getParent().relativize(dir));
+    return dir;
   }
 
   public FakeRoot persisted(String fileName, String content) throws IOException {
