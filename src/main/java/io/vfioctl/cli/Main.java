@@ -24,25 +24,36 @@ import java.util.function.Function;
 
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
-  static final String PREFIX = "vfioctl: ";
   static final String VERSION = "0.1.0";
+  /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */
+  static final String DRIVERCTL = "driverctl";
 
   private final Map<String, String> env;
   private final Function<Path, Host> hosts;
+  private final String program;
+  private final String prefix;
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
    * @param hosts the machine below a root; {@link Host#at} for the real one
    */
   public Main(Map<String, String> env, Function<Path, Host> hosts) {
+    this(env, hosts, "vfioctl");
+  }
+
+  /** @param program the name called by: {@code vfioctl}, or {@code driverctl} for the drop-in link */
+  public Main(Map<String, String> env, Function<Path, Host> hosts, String program) {
     this.env = env;
     this.hosts = hosts;
+    this.program = program.equals(DRIVERCTL) ? DRIVERCTL : "vfioctl";
+    this.prefix = this.program + ": ";
   }
 
   public static void main(String[] args) {
     PrintStream out = stream(FileDescriptor.out);
     PrintStream err = stream(FileDescriptor.err);
-    int rc = new Main(System.getenv(), Host::at).run(out, err, args);
+    // The launcher passes the name it was called by; a JVM cannot see argv[0].
+    int rc = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl")).run(out, err, args);
     out.flush();
     err.flush();
     System.exit(rc);
@@ -61,7 +72,7 @@ public final class Main {
       return usageError(out, err, e.getMessage());
     }
     if (options.help()) {
-      out.print(Usage.TEXT);
+      out.print(Usage.text(program));
       return 0;
     }
     if (options.version()) {
@@ -69,7 +80,7 @@ public final class Main {
       return 0;
     }
     if (options.command().isEmpty()) {
-      out.print(Usage.TEXT);
+      out.print(Usage.text(program));
       return 1;
     }
     Optional<Command> command = Command.byWord(options.command().get());
@@ -77,8 +88,7 @@ public final class Main {
       return usageError(out, err, "unknown command: " + options.command().get());
     }
     Command c = command.get();
-    int n = options.arguments().size();
-    if (n < c.minArgs || n > c.maxArgs) {
+    if (!c.takes(options.arguments().size(), options.all())) {
       return usageError(out, err, c.word + " takes " + c.argsText);
     }
     try {
@@ -87,10 +97,10 @@ public final class Main {
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     } catch (VfioctlException e) {
-      err.println(PREFIX + e.getMessage());
+      err.println(prefix + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      err.println(PREFIX + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
+      err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {
         e.printStackTrace(err);
       }
@@ -98,15 +108,15 @@ public final class Main {
     }
   }
 
-  private static int usageError(PrintStream out, PrintStream err, String message) {
-    err.println(PREFIX + message);
-    out.print(Usage.TEXT);
+  private int usageError(PrintStream out, PrintStream err, String message) {
+    err.println(prefix + message);
+    out.print(Usage.text(program));
     return 1;
   }
 
   private static void checkOptionsFit(Command c, Options o) throws UsageException {
-    if (o.all() && c != Command.VFIO_DRIVER) {
-      throw new UsageException("--all goes with vfio-driver");
+    if (o.all() && c != Command.VFIO_DRIVER && c != Command.LOAD_OVERRIDE) {
+      throw new UsageException("--all goes with vfio-driver and load-override");
     }
     if (o.vfio() && c != Command.LIST_DEVICES && c != Command.LIST_OVERRIDES) {
       throw new UsageException("--vfio goes with list-devices and list-overrides");
@@ -132,7 +142,7 @@ public final class Main {
     }
     Host host = hosts.apply(Path.of(root));
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
-    CliLog log = new CliLog(out, err, o.verbose(), o.dryRun());
+    CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
     OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log));
     List<String> a = o.arguments();
@@ -140,7 +150,12 @@ public final class Main {
       case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
       case UNSET_OVERRIDE -> engine.unset(a.get(0));
       case LOAD_OVERRIDE -> {
-        if (!engine.load(a.get(0))) {
+        if (o.all()) {
+          OverrideEngine.LoadSummary summary = engine.loadAll(message -> err.println(prefix + message));
+          out.println("load-override: " + summary);
+          return summary.failed() == 0 ? 0 : 1;
+        }
+        if (engine.load(a.get(0)).isEmpty()) {
           return 1;
         }
       }

@@ -4,6 +4,11 @@ package io.vfioctl.cli;
 final class Usage {
   private Usage() {}
 
+  /** The help text as {@code program} ({@code vfioctl}, or {@code driverctl} through the drop-in link). */
+  static String text(String program) {
+    return TEXT.replaceFirst("^Usage: vfioctl ", "Usage: " + program + " ");
+  }
+
   static final String TEXT = """
       Usage: vfioctl [OPTIONS...] {COMMAND}...
 
@@ -31,6 +36,7 @@ final class Usage {
       vfioctl commands:
         vfio-driver <device> [--all]      Name the best-fit VFIO driver for <device>
                                           (--all: every candidate, ranked)
+        load-override --all               Load every saved override (boot)
         set-override <device> vfio        Bind the best-fit VFIO driver; the saved
                                           word 'vfio' is resolved again at each load
         list-devices [type] [--vfio]      Add each device's best VFIO driver

@@ -10,12 +10,14 @@ import io.vfioctl.core.OverridePlan;
 import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.ModuleLoadException;
+import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.Sysfs;
 import io.vfioctl.sysfs.SysfsWriteException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * driverctl's set-override, unset-override and load-override, done transactionally: every
@@ -37,25 +39,84 @@ public final class OverrideEngine {
     this.locator = new DeviceLocator(host, settings);
   }
 
+  /** What a change did: moved the device, or found it already as asked (nothing written). */
+  public enum Outcome { CHANGED, ALREADY_IN_EFFECT }
+
+  /** The tally of {@link #loadAll}. */
+  public record LoadSummary(int applied, int alreadyInEffect, int failed, int absent) {
+    @Override
+    public String toString() {
+      return applied + " applied, " + alreadyInEffect + " already in effect, " + failed + " failed, " + absent + " absent";
+    }
+  }
+
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
-  public void set(String device, String driver) throws VfioctlException {
+  public Outcome set(String device, String driver) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
     String word = validDriver(driver);
-    apply(paths, word, settings.save());
+    return locked(() -> apply(paths, word, settings.save()));
   }
 
   /** Clears the override, lets the default driver take the device and forgets the saved one. */
-  public void unset(String device) throws VfioctlException {
-    apply(locator.locate(device), "", settings.save());
+  public Outcome unset(String device) throws VfioctlException {
+    DevicePaths paths = locator.locate(device);
+    return locked(() -> apply(paths, "", settings.save()));
   }
 
   /**
-   * Applies the saved override of {@code device}.
+   * Applies the saved override of {@code device}. The saved file is read under the lock, so a
+   * set-override or unset-override that finishes meanwhile is never undone.
    *
-   * @return false when none is saved (driverctl then exits 1 without a word)
+   * @return empty when none is saved (driverctl then exits 1 without a word)
    */
-  public boolean load(String device) throws VfioctlException {
+  public Optional<Outcome> load(String device) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
+    return locked(() -> loadSaved(paths));
+  }
+
+  /**
+   * Applies every saved override of the bus under one lock, in one process (the boot path).
+   * A device that is not present is skipped; one that fails is reported through {@code failures}
+   * and the others are still applied.
+   */
+  public LoadSummary loadAll(Consumer<String> failures) throws VfioctlException {
+    return locked(() -> {
+      int applied = 0;
+      int unchanged = 0;
+      int failed = 0;
+      int absent = 0;
+      for (PersistedOverrides.Entry entry : savedEntries()) {
+        try {
+          Optional<DevicePaths> paths = locator.locateIfPresent(entry.device());
+          if (paths.isEmpty()) {
+            absent++;
+            log.debug("skipping " + entry.device() + ": no such device");
+            continue;
+          }
+          Optional<Outcome> outcome = loadSaved(paths.get());
+          if (outcome.orElse(Outcome.ALREADY_IN_EFFECT) == Outcome.CHANGED) {
+            applied++;
+          } else {
+            unchanged++;
+          }
+        } catch (VfioctlException e) {
+          failed++;
+          failures.accept(e.getMessage());
+        }
+      }
+      return new LoadSummary(applied, unchanged, failed, absent);
+    });
+  }
+
+  private List<PersistedOverrides.Entry> savedEntries() throws VfioctlException {
+    try {
+      return host.persisted().list(settings.bus());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + IoErrors.describe(e));
+    }
+  }
+
+  private Optional<Outcome> loadSaved(DevicePaths paths) throws VfioctlException {
     Optional<String> saved;
     try {
       saved = host.persisted().read(paths.device());
@@ -63,7 +124,7 @@ public final class OverrideEngine {
       throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
     }
     if (saved.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     String word;
     try {
@@ -72,8 +133,7 @@ public final class OverrideEngine {
       throw new VfioctlException(host.persisted().displayPath(paths.device()) + ": " + e.getMessage()
           + "; fix or remove the file");
     }
-    apply(paths, word, false);
-    return true;
+    return Optional.of(apply(paths, word, false));
   }
 
   private static String validDriver(String driver) throws VfioctlException {
@@ -91,7 +151,24 @@ public final class OverrideEngine {
         sysfs.linkName(paths.driverLink()));
   }
 
-  private void apply(DevicePaths paths, String word, boolean save) throws VfioctlException {
+  private interface Locked<T> {
+    T run() throws VfioctlException;
+  }
+
+  /** Runs {@code action} holding the global lock; a dry run changes nothing and takes none. */
+  private <T> T locked(Locked<T> action) throws VfioctlException {
+    if (settings.dryRun()) {
+      return action.run();
+    }
+    try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
+      return action.run();
+    } catch (IOException e) {
+      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
+    }
+  }
+
+  /** Moves the device to {@code word}'s driver; the caller holds the lock (or is a dry run). */
+  private Outcome apply(DevicePaths paths, String word, boolean save) throws VfioctlException {
     DeviceName name = paths.device();
     Target target = word.isEmpty() ? Target.CLEAR : targets.resolve(paths, word);
     if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
@@ -100,20 +177,20 @@ public final class OverrideEngine {
       log.debug("setting driver override for " + name + ": " + target.driver());
     }
     if (settings.dryRun()) {
-      for (Action a : plan(paths, target, word, save, state(paths)).steps()) {
-        log.action(a);
-      }
-      return;
+      List<Action> steps = plan(paths, target, word, save, state(paths)).steps();
+      steps.forEach(log::action);
+      return steps.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
     }
-    try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
-      loadModule(paths, target, word);
-      target = targets.confirm(target, word);
-      DeviceState before = state(paths);
-      OverridePlan plan = plan(paths, target, word, save, before);
-      run(paths, plan, before, target);
-    } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
+    loadModule(paths, target, word);
+    target = targets.confirm(target, word);
+    DeviceState before = state(paths);
+    OverridePlan plan = plan(paths, target, word, save, before);
+    if (plan.steps().stream().allMatch(step -> step instanceof Action.LoadModule)) {
+      log.debug(name + " is already bound as asked; nothing to do");
+      return Outcome.ALREADY_IN_EFFECT;
     }
+    run(paths, plan, before, target);
+    return Outcome.CHANGED;
   }
 
   private OverridePlan plan(DevicePaths paths, Target target, String word, boolean save, DeviceState before) {
