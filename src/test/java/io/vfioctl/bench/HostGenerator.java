@@ -16,8 +16,10 @@ import java.util.Random;
  * ({@code vfio-pci} and the in-tree variants, each with a {@code vfio-dev/vfioN} directory) and
  * have a saved override in {@code etc/driverctl.d} (the driver, or the word {@code vfio}).
  *
- * <p>{@code HostGenerator DIR N SEED MODULES_ALIAS} writes exactly N PCI functions; the same
- * seed gives the same root.
+ * <p>{@code HostGenerator DIR N SEED MODULES_ALIAS [--booted]} writes exactly N PCI functions;
+ * the same seed gives the same root. {@code --booted} writes the same host as udev finds it at
+ * boot, before any {@code load-override}: the devices with a saved override are still bound to
+ * their host driver, with no override set (the VFIO modules are loaded).
  */
 public final class HostGenerator {
   public static final String RELEASE = "6.12.95+deb12-amd64";
@@ -65,6 +67,7 @@ public final class HostGenerator {
 
   private final FakeRoot root;
   private final Random rnd;
+  private final boolean booted;
   private final int board;
   private int remaining;
   private int domain;
@@ -79,26 +82,28 @@ public final class HostGenerator {
   private int cards;
   private boolean bmc;
 
-  private HostGenerator(Path dir, int n, long seed) throws IOException {
+  private HostGenerator(Path dir, int n, long seed, boolean booted) throws IOException {
     this.root = new FakeRoot(dir);
     this.rnd = new Random(seed);
+    this.booted = booted;
     this.board = OEMS[rnd.nextInt(OEMS.length)];
     this.remaining = n;
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: HostGenerator DIR N SEED MODULES_ALIAS");
+    if (args.length != 4 && !(args.length == 5 && args[4].equals("--booted"))) {
+      System.err.println("usage: HostGenerator DIR N SEED MODULES_ALIAS [--booted]");
       System.exit(2);
     }
-    Path dir = Path.of(args[0]);
-    HostGenerator g = generate(dir, Integer.parseInt(args[1]), Long.parseLong(args[2]), Path.of(args[3]));
+    HostGenerator g = generate(Path.of(args[0]), Integer.parseInt(args[1]), Long.parseLong(args[2]), Path.of(args[3]),
+        args.length == 5);
     System.out.println(g.summary());
   }
 
   /** Writes a host of exactly {@code n} PCI functions into {@code dir}, which must not hold one yet. */
-  public static HostGenerator generate(Path dir, int n, long seed, Path modulesAlias) throws IOException {
-    HostGenerator g = new HostGenerator(dir, n, seed);
+  public static HostGenerator generate(Path dir, int n, long seed, Path modulesAlias, boolean booted)
+      throws IOException {
+    HostGenerator g = new HostGenerator(dir, n, seed, booted);
     g.chipset();
     while (g.remaining > 0) {
       String port = g.rootPort();
@@ -111,11 +116,14 @@ public final class HostGenerator {
     Files.createDirectories(dir.resolve("proc/sys/kernel"));
     Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), RELEASE + "\n");
     Files.createDirectories(dir.resolve("run"));
+    // bench/compare runs driverctl only where this file shows that the fake sys is mounted.
+    Files.writeString(dir.resolve("sys/vfioctl-fake-root"), "a fake root made by HostGenerator\n");
     return g;
   }
 
   String summary() {
-    return String.format("%s: %d groups, %d cards, %d functions bound to VFIO", root.root, groups, cards, vfioDevices);
+    return String.format("%s: %d groups, %d cards, %d functions bound to VFIO%s", root.root, groups, cards, vfioDevices,
+        booted ? " (booted: none bound yet)" : "");
   }
 
   private void chipset() throws IOException {
@@ -287,24 +295,30 @@ public final class HostGenerator {
     return Files.readString(dir.resolve(file)).strip().substring(2).toUpperCase();
   }
 
-  /** Rebinds a function to a VFIO driver, as set-override leaves it, and saves {@code saved}. */
+  /**
+   * Rebinds a function to a VFIO driver, as set-override leaves it, and saves {@code saved};
+   * on a booted host, only saves it.
+   */
   private void vfio(Path dir, String driver, String module, String saved) throws IOException {
     String name = dir.getFileName().toString();
     Path sys = root.root.resolve("sys");
-    Path oldDriver = dir.resolve("driver").toRealPath();
-    Files.delete(oldDriver.resolve(name));
-    Files.delete(dir.resolve("driver"));
+    root.persisted("pci-" + name, saved + "\n");
     registerDriver(driver, module);
     registerModule("vfio", null);
     registerModule("vfio_iommu_type1", null);
     registerModule("vfio_pci_core", null);
+    if (booted) {
+      return;
+    }
+    Path oldDriver = dir.resolve("driver").toRealPath();
+    Files.delete(oldDriver.resolve(name));
+    Files.delete(dir.resolve("driver"));
     Path driverDir = sys.resolve("bus/pci/drivers/" + driver);
     Files.createSymbolicLink(dir.resolve("driver"), dir.relativize(driverDir));
     Files.createSymbolicLink(driverDir.resolve(name), driverDir.relativize(dir));
     write(dir, "driver_override", driver);
     uevent(dir, name, driver);
     Files.createDirectories(dir.resolve("vfio-dev/vfio" + vfioDevices++));
-    root.persisted("pci-" + name, saved + "\n");
   }
 
   /** A driver directory with its files, its {@code module} link and the module's {@code drivers/pci:} link. */

@@ -25,7 +25,7 @@ class HostGeneratorTest {
   @BeforeAll
   static void generateBig() throws Exception {
     big = shared.resolve("big");
-    HostGenerator.generate(big, 700, 5, modulesAlias());
+    HostGenerator.generate(big, 700, 5, modulesAlias(), false);
   }
 
   static Path modulesAlias() throws Exception {
@@ -35,7 +35,7 @@ class HostGeneratorTest {
 
   Path generate(String name, int n, long seed) throws Exception {
     Path dir = tmp.resolve(name);
-    HostGenerator.generate(dir, n, seed, modulesAlias());
+    HostGenerator.generate(dir, n, seed, modulesAlias(), false);
     return dir;
   }
 
@@ -127,6 +127,23 @@ class HostGeneratorTest {
     assertTrue(drivers.contains("vfio-pci") && drivers.size() > 1, "vfio-pci and variants: " + drivers);
     assertTrue(Files.isRegularFile(root.resolve("lib/modules/" + HostGenerator.RELEASE + "/modules.alias")));
     assertEquals(HostGenerator.RELEASE, Files.readString(root.resolve("proc/sys/kernel/osrelease")).strip());
+  }
+
+  @Test
+  void aBootedHostHasTheSameSavedOverridesNotYetApplied() throws Exception {
+    Path running = generate("running", 300, 4);
+    Path booted = tmp.resolve("booted");
+    HostGenerator.generate(booted, 300, 4, modulesAlias(), true);
+    List<String> saved = list(booted.resolve("etc/driverctl.d"));
+    assertEquals(list(running.resolve("etc/driverctl.d")), saved);
+    assertEquals(list(running.resolve("sys/bus/pci/devices")), list(booted.resolve("sys/bus/pci/devices")));
+    assertTrue(!saved.isEmpty());
+    for (String file : saved) {
+      Path dev = booted.resolve("sys/bus/pci/devices/" + file.substring(4));
+      assertEquals("(null)", Files.readString(dev.resolve("driver_override")).strip(), file);
+      assertTrue(!Files.readSymbolicLink(dev.resolve("driver")).getFileName().toString().contains("vfio"), file);
+      assertTrue(!Files.exists(dev.resolve("vfio-dev")), file);
+    }
   }
 
   @Test
