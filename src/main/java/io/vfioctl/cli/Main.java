@@ -5,8 +5,10 @@ import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
 import io.vfioctl.ops.DeviceLocator;
+import io.vfioctl.ops.Interruption;
 import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.Recovery;
 import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
@@ -25,6 +27,8 @@ import java.util.function.Function;
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
   static final String VERSION = "0.1.0";
+  /** How long a signal waits for a change in progress to roll back before the JVM exits anyway. */
+  private static final long SIGNAL_GRACE_SECONDS = 20;
   /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */
   static final String DRIVERCTL = "driverctl";
 
@@ -32,6 +36,7 @@ public final class Main {
   private final Function<Path, Host> hosts;
   private final String program;
   private final String prefix;
+  private final Interruption interruption = new Interruption();
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
@@ -51,9 +56,14 @@ public final class Main {
 
   public static void main(String[] args) {
     PrintStream out = stream(FileDescriptor.out);
-    PrintStream err = stream(FileDescriptor.err);
+    // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     // The launcher passes the name it was called by; a JVM cannot see argv[0].
-    int rc = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl")).run(out, err, args);
+    Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
+    // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
+    // change in progress roll back before the JVM exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> main.interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)));
+    int rc = main.run(out, err, args);
     out.flush();
     err.flush();
     System.exit(rc);
@@ -61,6 +71,11 @@ public final class Main {
 
   private static PrintStream stream(FileDescriptor fd) {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
+  }
+
+  /** How a signal reaches the change in progress (for tests that play the signal). */
+  Interruption interruption() {
+    return interruption;
   }
 
   /** Runs one command; returns the exit code. Nothing is printed to System.out/err directly. */
@@ -98,7 +113,10 @@ public final class Main {
       return usageError(out, err, e.getMessage());
     } catch (VfioctlException e) {
       err.println(prefix + e.getMessage());
-      return 1;
+      if (options.verbose() && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      return e.exitCode();
     } catch (RuntimeException e) {
       err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {
@@ -144,7 +162,7 @@ public final class Main {
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
     CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
-    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log));
+    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
     List<String> a = o.arguments();
     switch (c) {
       case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
@@ -162,6 +180,11 @@ public final class Main {
       case LIST_DEVICES, LIST_OVERRIDES -> new ListCommands(new Inventory(host, bus), vfio, o, out)
           .devices(c == Command.LIST_OVERRIDES);
       case LIST_PERSISTED -> new ListCommands(new Inventory(host, bus), vfio, o, out).persisted();
+      case RECOVER -> {
+        Recovery.Report report = engine.recover();
+        out.println("recover: " + report.recovered().size() + " rolled back, " + report.failed().size() + " failed");
+        return report.failed().isEmpty() ? 0 : 1;
+      }
       case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;

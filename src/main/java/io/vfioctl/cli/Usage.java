@@ -37,6 +37,8 @@ final class Usage {
         vfio-driver <device> [--all]      Name the best-fit VFIO driver for <device>
                                           (--all: every candidate, ranked)
         load-override --all               Load every saved override (boot)
+        recover                           Roll back changes that a killed call
+                                          left half made
         set-override <device> vfio        Bind the best-fit VFIO driver; the saved
                                           word 'vfio' is resolved again at each load
         list-devices [type] [--vfio]      Add each device's best VFIO driver

@@ -20,12 +20,19 @@ public final class Host {
   private final Sysfs sysfs;
   private final ModuleLoader modules;
   private final PersistedOverrides persisted;
+  private final Journal journal;
 
   public Host(Path root, Sysfs sysfs, ModuleLoader modules) {
+    this(root, sysfs, modules, new PersistedOverrides(root.resolve(CONF_DIR.substring(1)), CONF_DIR));
+  }
+
+  /** A host whose saved overrides are kept by {@code persisted} (tests inject faults there). */
+  public Host(Path root, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted) {
     this.root = root;
     this.sysfs = sysfs;
     this.modules = modules;
-    this.persisted = new PersistedOverrides(path(CONF_DIR), CONF_DIR);
+    this.persisted = persisted;
+    this.journal = new Journal(path("/run/vfioctl/journal"));
   }
 
   /** The machine below {@code root}; modules are only really loaded when the root is {@code /}. */
@@ -54,6 +61,11 @@ public final class Host {
   /** A path below the root, given as on the running system ({@code /etc/driverctl.d}). */
   public Path path(String absolute) {
     return root.resolve(absolute.substring(1));
+  }
+
+  /** The changes in progress, for recovery after a crash. */
+  public Journal journal() {
+    return journal;
   }
 
   public Path lockFile() {
