@@ -553,6 +553,59 @@ if [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ]; then
     grep -cE 'open(at)?\(.*"/sys/' "$WORK/boot2.strace" | sed 's/^/  | sysfs files opened by the second run: /'
     finish
 
+    # 13. Nothing lost: a handover of e1000 held in the middle (strace delays the write to
+    #     drivers_probe), then SIGTERM (what systemd sends when a unit times out) rolls it back
+    #     at once; kill -9 leaves it half made, and 'vfioctl recover' puts e1000 back.
+    begin vf13-signal-and-kill
+    rm -rf /etc/driverctl.d; restore_dev "$E1000"; restore_dev "$EDU"
+    held_handover() { # strace output file: starts set-override with the probe delayed 8 s
+        strace -f -qq --seccomp-bpf -o /dev/null -P /sys/bus/pci/drivers_probe -e trace=write \
+            -e inject=write:delay_enter=8000000 /usr/sbin/vfioctl set-override "$E1000" vfio-pci \
+            >"$WORK/$1.out" 2>"$WORK/$1.err" &
+        HELD=$!
+        local i java=
+        for i in $(seq 1 120); do
+            java=$(pgrep -f "^/[^ ]*/bin/java .*io.vfioctl.cli.Main set-override $E1000")
+            [ -n "$java" ] && [ "$(override_of "$E1000")" = vfio-pci ] && [ ! -L "$P/$E1000/driver" ] && break
+            java=
+            sleep 0.5
+        done
+        JAVA_PID=$java
+        echo "  | $1: vfioctl (pid ${JAVA_PID:-none}) caught with override $(override_of "$E1000"), driver $(drv_of "$E1000")"
+    }
+    held_handover term
+    if [ -n "$JAVA_PID" ]; then
+        kill -TERM "$JAVA_PID"; wait "$HELD"; rc=$?
+        echo "  | SIGTERM -> exit $rc"; detail <"$WORK/term.err"
+        [ "$rc" = 143 ] || bad "SIGTERM: exit $rc, not 143"
+        is_drv "$E1000" e1000 || bad "SIGTERM left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "SIGTERM left override $(override_of "$E1000")"
+        want "SIGTERM saved an override" test ! -e "/etc/driverctl.d/pci-$E1000"
+        grep -q "interrupted by a signal" "$WORK/term.err" || bad "SIGTERM: no message"
+    else
+        bad "never caught the first handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    restore_dev "$E1000"
+    held_handover kill
+    if [ -n "$JAVA_PID" ]; then
+        kill -KILL "$JAVA_PID"; wait "$HELD"
+        echo "  | after kill -9: override $(override_of "$E1000"), driver $(drv_of "$E1000"), journal: $(ls /run/vfioctl/journal 2>/dev/null)"
+        [ -n "$(ls /run/vfioctl/journal 2>/dev/null)" ] || bad "kill -9 left no journal entry"
+        out=$(/usr/sbin/vfioctl recover 2>"$WORK/recover.err"); rc=$?
+        echo "  | vfioctl recover -> rc $rc: $out"; detail <"$WORK/recover.err"
+        [ "$rc" = 0 ] && [ "$out" = "recover: 1 rolled back, 0 failed" ] || bad "recover: rc $rc, $out"
+        is_drv "$E1000" e1000 || bad "recover left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "recover left override $(override_of "$E1000")"
+        want "journal entry left after recover" test -z "$(ls /run/vfioctl/journal 2>/dev/null)"
+    else
+        bad "never caught the second handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    finish
+    restore_dev "$E1000"
+    mkdir -p /etc/driverctl.d   # what vf12 expects the package to keep
+    echo vfio >"/etc/driverctl.d/pci-$EDU"
+    echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
+
     # 12. Remove and purge run cleanly and keep the saved overrides.
     begin vf12-package-remove
     dpkg -r vfioctl >"$WORK/dpkg-r.log" 2>&1 || bad "dpkg -r exit $?"
