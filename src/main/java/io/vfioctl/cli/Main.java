@@ -3,6 +3,7 @@ package io.vfioctl.cli;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
+import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.ops.DeviceLocator;
 import io.vfioctl.ops.Interruption;
@@ -13,12 +14,14 @@ import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,8 @@ public final class Main {
   private final String program;
   private final String prefix;
   private final Interruption interruption = new Interruption();
+  /** Ends the process after a stuck sysfs access; tests replace it. */
+  private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
@@ -71,6 +76,12 @@ public final class Main {
 
   private static PrintStream stream(FileDescriptor fd) {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
+  }
+
+  /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
+  Main onStuck(Runnable action) {
+    this.onStuck = action;
+    return this;
   }
 
   /** How a signal reaches the change in progress (for tests that play the signal). */
@@ -158,8 +169,15 @@ public final class Main {
     } catch (InvalidNameException e) {
       throw new UsageException(e.getMessage());
     }
-    Host host = hosts.apply(Path.of(root));
-    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
+    try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
+      return execute(c, o, out, err, hosts.apply(Path.of(root)).watched(watchdog), bus);
+    }
+  }
+
+  private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
+      throws VfioctlException, UsageException {
+    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
+        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o));
     CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
     OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
@@ -188,6 +206,26 @@ public final class Main {
       case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;
+  }
+
+  /**
+   * A sysfs access outlived its deadline: say which and why that usually happens, let other
+   * callers have the lock, and end the process (the stuck thread cannot be stopped; the journal
+   * keeps a change in progress for {@code vfioctl recover}).
+   */
+  private void stuck(PrintStream err, String what, Options o) {
+    err.println(prefix + what + " has not returned after " + o.timeoutSeconds() + " s: " + StuckAccess.why(what)
+        + "; if a change was in progress, 'vfioctl recover' rolls it back once the call returns (--timeout sets the deadline)");
+    err.flush();
+    GlobalLock.releaseForExit();
+    onStuck.run();
+  }
+
+  /** What another caller waiting for the lock is told this one does. */
+  private static String commandLine(Command c, Options o) {
+    String args = String.join(" ", o.arguments());
+    String line = c.word + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
+    return Names.printable(line.length() > 120 ? line.substring(0, 120) + "..." : line);
   }
 
   private static Optional<String> nonEmpty(String s) {

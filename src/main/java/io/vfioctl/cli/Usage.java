@@ -47,6 +47,7 @@ final class Usage {
           --root <dir>       Use <dir> as the filesystem root (or $VFIOCTL_ROOT)
           --json             Print one JSON document (list and vfio-driver commands)
           --dry-run          Print the planned writes and module loads; change nothing
+          --timeout <s>      Deadline of each sysfs access (default 30, 0: none)
           --version          Show the version
 
       <device> is DDDD:BB:DD.F or <bus>/<device>. Types for the list commands:

@@ -2,6 +2,8 @@ package io.vfioctl.host;
 
 import io.vfioctl.sysfs.RootSysfs;
 import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.sysfs.Watchdog;
+import io.vfioctl.sysfs.WatchedSysfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +63,11 @@ public final class Host {
   /** A path below the root, given as on the running system ({@code /etc/driverctl.d}). */
   public Path path(String absolute) {
     return root.resolve(absolute.substring(1));
+  }
+
+  /** This host with a deadline on every sysfs access. */
+  public Host watched(Watchdog watchdog) {
+    return new Host(root, new WatchedSysfs(sysfs, watchdog), modules, persisted);
   }
 
   /** The changes in progress, for recovery after a crash. */

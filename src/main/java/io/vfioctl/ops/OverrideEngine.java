@@ -181,8 +181,12 @@ public final class OverrideEngine {
   }
 
   private <T> T withLock(Locked<T> action) throws VfioctlException {
-    try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
+    try (GlobalLock lock = GlobalLock.acquire(host.lockFile(), settings.lockWait(), settings.command(),
+        holder -> log.warn("waiting for " + holder + " to finish"))) {
       return action.run();
+    } catch (GlobalLock.TimeoutException e) {
+      throw new VfioctlException(e.getMessage() + "; it is probably stuck in a sysfs write (its own message says which);"
+          + " try again later");
     } catch (IOException e) {
       throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
     }
