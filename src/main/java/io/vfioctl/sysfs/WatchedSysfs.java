@@ -13,53 +13,44 @@ public final class WatchedSysfs implements Sysfs {
     this.watchdog = watchdog;
   }
 
-  @Override
-  public Optional<String> read(String path) {
-    watchdog.begin("reading " + path);
+  private interface Access<T, E extends Exception> {
+    T run() throws E;
+  }
+
+  private <T, E extends Exception> T watched(String what, Access<T, E> access) throws E {
+    watchdog.begin(what);
     try {
-      return sysfs.read(path);
+      return access.run();
     } finally {
       watchdog.end();
     }
+  }
+
+  @Override
+  public Optional<String> read(String path) {
+    return watched("reading " + path, () -> sysfs.read(path));
   }
 
   @Override
   public List<String> list(String dir) {
-    watchdog.begin("listing " + dir);
-    try {
-      return sysfs.list(dir);
-    } finally {
-      watchdog.end();
-    }
+    return watched("listing " + dir, () -> sysfs.list(dir));
   }
 
   @Override
   public Optional<String> linkName(String path) {
-    watchdog.begin("reading the link " + path);
-    try {
-      return sysfs.linkName(path);
-    } finally {
-      watchdog.end();
-    }
+    return watched("reading the link " + path, () -> sysfs.linkName(path));
   }
 
   @Override
   public boolean exists(String path) {
-    watchdog.begin("looking up " + path);
-    try {
-      return sysfs.exists(path);
-    } finally {
-      watchdog.end();
-    }
+    return watched("looking up " + path, () -> sysfs.exists(path));
   }
 
   @Override
   public void write(String path, String value) throws SysfsWriteException {
-    watchdog.begin("writing " + value + " to " + path);
-    try {
+    this.<Void, SysfsWriteException>watched("writing " + value + " to " + path, () -> {
       sysfs.write(path, value);
-    } finally {
-      watchdog.end();
-    }
+      return null;
+    });
   }
 }
