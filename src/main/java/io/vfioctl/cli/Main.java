@@ -11,6 +11,7 @@ import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.sysfs.SysfsReadException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -86,7 +87,7 @@ public final class Main {
       return execute(c, options, out, err);
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
-    } catch (VfioctlException e) {
+    } catch (VfioctlException | SysfsReadException e) {
       err.println(PREFIX + e.getMessage());
       return 1;
     } catch (RuntimeException e) {

@@ -3,7 +3,9 @@ package io.vfioctl.host;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import io.vfioctl.sysfs.RegularFile;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,14 +29,16 @@ public final class GlobalLock implements AutoCloseable {
     this.fileLock = fileLock;
   }
 
-  /** Blocks until the lock is free. */
+  /** Blocks until the lock is free. {@code lockFile} must be resolved already (no links). */
   public static GlobalLock acquire(Path lockFile) throws IOException {
     Path key = lockFile.toAbsolutePath().normalize();
     ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
     threadLock.lock();
     try {
       Files.createDirectories(key.getParent());
-      FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      RegularFile.requireIfPresent(key, key.toString());
+      FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       try {
         return new GlobalLock(threadLock, channel, channel.lock());
       } catch (IOException | RuntimeException e) {

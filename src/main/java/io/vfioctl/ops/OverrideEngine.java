@@ -105,14 +105,14 @@ public final class OverrideEngine {
       }
       return;
     }
-    try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
+    try (GlobalLock lock = host.lock()) {
       loadModule(paths, target, word);
       target = targets.confirm(target, word);
       DeviceState before = state(paths);
       OverridePlan plan = plan(paths, target, word, save, before);
       run(paths, plan, before, target);
     } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
+      throw new VfioctlException("cannot lock " + Host.LOCK_FILE + ": " + IoErrors.describe(e));
     }
   }
 

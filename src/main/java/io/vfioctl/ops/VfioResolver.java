@@ -4,10 +4,10 @@ import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.VfioAlias;
 import io.vfioctl.core.VfioRanking;
 import io.vfioctl.host.Host;
+import io.vfioctl.sysfs.SizeLimit;
 import io.vfioctl.sysfs.Sysfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +25,8 @@ public final class VfioResolver {
       "vfio_pci", "vfio-pci",
       "xe_vfio_pci", "xe-vfio-pci");
   private static final String GENERIC_DRIVER = "vfio-pci";
+  /** Debian's is about 1.5 MB; a file far larger is not a modules.alias. */
+  private static final SizeLimit MODULES_ALIAS = SizeLimit.mib(64, "a modules.alias");
 
   private final Host host;
   private final Map<String, VfioRanking.Result> rankings = new HashMap<>();
@@ -86,11 +88,10 @@ public final class VfioResolver {
 
   private List<VfioAlias> aliases() throws VfioctlException {
     if (aliases == null) {
-      kernel = host.kernelRelease().orElseThrow(() -> new VfioctlException(
-          "cannot read the kernel release from /proc/sys/kernel/osrelease under " + host.root()));
+      kernel = kernelRelease();
       String file = aliasFile(kernel);
       try {
-        aliases = VfioAlias.parseAll(Files.readString(host.path(file), StandardCharsets.ISO_8859_1));
+        aliases = VfioAlias.parseAll(new String(host.files().read(file, MODULES_ALIAS), StandardCharsets.ISO_8859_1));
       } catch (NoSuchFileException e) {
         throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
             + ", or force a driver with set-override <device> vfio-pci");
@@ -101,10 +102,19 @@ public final class VfioResolver {
     return aliases;
   }
 
+  private String kernelRelease() throws VfioctlException {
+    String where = Host.OSRELEASE + " under " + host.root();
+    try {
+      return host.kernelRelease().orElseThrow(() -> new VfioctlException("cannot read the kernel release from " + where));
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read the kernel release from " + where + ": " + IoErrors.describe(e));
+    }
+  }
+
   private String aliasFile(String release) {
     String lib = "/lib/modules/" + release + "/modules.alias";
     String usr = "/usr" + lib;
-    return !Files.exists(host.path(lib)) && Files.exists(host.path(usr)) ? usr : lib;
+    return !host.files().exists(lib) && host.files().exists(usr) ? usr : lib;
   }
 
   private boolean isLoaded(String module) {
