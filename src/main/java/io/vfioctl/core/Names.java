@@ -7,8 +7,10 @@ public final class Names {
   private Names() {}
 
   /**
-   * Rejects anything that could escape a directory or be mangled by the kernel: empty names,
-   * {@code .} and {@code ..}, slashes, white space and control characters.
+   * Rejects anything that could escape a directory, be mangled by the kernel or mislead on a
+   * terminal: empty names, {@code .} and {@code ..}, slashes, and every character that is not
+   * printable ASCII (white space, control characters, U+00A0, U+200B, U+202E, ...). Kernel
+   * device, driver and bus names are all printable ASCII.
    */
   public static String requireComponent(String value, String what) {
     if (value == null || value.isEmpty()) {
@@ -17,17 +19,42 @@ public final class Names {
     if (value.length() > MAX_LENGTH) {
       throw new InvalidNameException(what + " name is longer than " + MAX_LENGTH + " characters");
     }
-    if (value.equals(".") || value.equals("..")) {
-      throw new InvalidNameException("invalid " + what + " name: " + value);
+    if (!isComponent(value)) {
+      throw new InvalidNameException("invalid " + what + " name: " + printable(value)
+          + " (printable ASCII only, no slashes or spaces, not . or ..)");
+    }
+    return value;
+  }
+
+  /** Whether {@link #requireComponent} would accept {@code value}. */
+  public static boolean isComponent(String value) {
+    if (value.isEmpty() || value.length() > MAX_LENGTH || value.equals(".") || value.equals("..")) {
+      return false;
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '/' || c == '\\' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new InvalidNameException(
-            "invalid " + what + " name: " + printable(value) + " (no slashes, spaces or control characters)");
+      if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\') {
+        return false;
       }
     }
-    return value;
+    return true;
+  }
+
+  /**
+   * A kernel module name as modules.alias or a user may give it: letters, digits, {@code _} and
+   * {@code -} only (the kernel's own names are C identifiers; kmod treats {@code -} as {@code _}).
+   */
+  public static boolean isModuleName(String value) {
+    if (value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Makes a user-supplied value safe to echo in a one-line message. */

@@ -1,6 +1,7 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.Names;
 import io.vfioctl.core.VfioAlias;
 import io.vfioctl.core.VfioRanking;
 import io.vfioctl.host.Host;
@@ -121,10 +122,13 @@ public final class VfioResolver {
     return host.sysfs().exists("/sys/module/" + module);
   }
 
-  /** The PCI driver a loaded module has registered, from {@code /sys/module/<mod>/drivers/pci:<name>}. */
+  /**
+   * The PCI driver a loaded module has registered, from {@code /sys/module/<mod>/drivers/pci:<name>};
+   * a name that could not be a driver's (in a hostile root) is passed over.
+   */
   public Optional<String> registeredDriver(String module) {
     for (String entry : host.sysfs().list("/sys/module/" + module + "/drivers")) {
-      if (entry.startsWith("pci:")) {
+      if (entry.startsWith("pci:") && Names.isComponent(entry.substring(4))) {
         return Optional.of(entry.substring(4));
       }
     }

@@ -1,7 +1,9 @@
 package io.vfioctl.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,24 @@ class DeviceNameTest {
     assertEquals("vfio-pci", Names.requireComponent("vfio-pci", "driver"));
     for (String bad : List.of("", ".", "..", "a/b", "a b", "a\tb", "a\u0000", "x".repeat(256))) {
       assertThrows(InvalidNameException.class, () -> Names.requireComponent(bad, "driver"), bad);
+    }
+  }
+
+  @Test
+  void invisibleAndNonAsciiCharactersAreRefused() {
+    for (String bad : List.of("vfio\u00a0pci", "vfio\u200bpci", "vfio\u202epci", "vfi\u00f6", "vfio\u3000pci",
+        "vfio\u0085pci", "vfio\u007fpci", "a\\b")) {
+      InvalidNameException e = assertThrows(InvalidNameException.class, () -> Names.requireComponent(bad, "driver"), bad);
+      assertTrue(e.getMessage().startsWith("invalid driver name: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void moduleNamesAreLettersDigitsUnderscoresAndDashes() {
+    assertTrue(Names.isModuleName("mlx5_vfio_pci"));
+    assertTrue(Names.isModuleName("vfio-pci"));
+    for (String bad : List.of("", "../../../../tmp/evil_mod", "bad\0mod", "\u001b[31mred", "a.b", "a:b", "x".repeat(256))) {
+      assertFalse(Names.isModuleName(bad), bad);
     }
   }
 

@@ -1,0 +1,73 @@
+package io.vfioctl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.vfioctl.testing.FakeRoot;
+import io.vfioctl.testing.TestMachine.Result;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile content in a root's files: one clear line or a safe answer, never a crash or raw output. */
+class HostileDataTest {
+  static final String NIC = "0000:00:02.0";
+  static final String RELEASE = "6.12.0-fake";
+  static final String GENERIC = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
+
+  @TempDir Path dir;
+  FakeRoot f;
+
+  @BeforeEach
+  void machine() throws IOException {
+    f = new FakeRoot(dir).device(NIC, 0x8086, 0x100e, 0x020000, "(null)", "e1000").kernel(RELEASE, GENERIC);
+  }
+
+  void aliases(String text) throws IOException {
+    Files.write(f.root.resolve("lib/modules/" + RELEASE + "/modules.alias"), text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  static void assertClean(Result r) {
+    String all = r.out() + r.err();
+    assertFalse(all.contains("internal error"), r::toString);
+    assertFalse(all.chars().anyMatch(c -> c < ' ' && c != '\n'), () -> "raw control characters: " + r);
+  }
+
+  @Test
+  void aNulByteInAModuleNameSkipsItsLine() throws IOException {
+    aliases("alias vfio_pci:v*d*sv*sd*bc*sc*i* bad\0mod\n" + GENERIC);
+    for (String[] args : new String[][] {{"vfio-driver", NIC}, {"vfio-driver", NIC, "--all"}, {"list-devices", "--vfio"}}) {
+      Result r = f.run(args);
+      assertEquals(0, r.code(), r::toString);
+      assertClean(r);
+    }
+    assertEquals("vfio-pci\n", f.run("vfio-driver", NIC).out());
+  }
+
+  @Test
+  void moduleNamesFromModulesAliasAreCheckedLikeUserInput() throws IOException {
+    aliases("alias vfio_pci:v00008086d0000100Esv*sd*bc*sc*i* ../../../../tmp/evil_mod\n"
+        + "alias vfio_pci:v00008086d0000100Esv*sd*bc*sc*i* \u001b[31mred_mod\n"
+        + "alias vfio_pci:v00008086d0000100Esv*sd*\u001b[2Jbc*sc*i* clear_mod\n" + GENERIC);
+    Result all = f.run("vfio-driver", NIC, "--all");
+    assertEquals(0, all.code(), all::toString);
+    assertFalse(all.out().contains("evil") || all.out().contains("red_mod") || all.out().contains("clear_mod"),
+        all::toString);
+    assertClean(all);
+    Result set = f.run("--noprobe", "set-override", NIC, "vfio");
+    assertEquals(0, set.code(), set::toString);
+    assertEquals("vfio-pci\n", Files.readString(f.deviceDir(NIC).resolve("driver_override")));
+  }
+
+  @Test
+  void driverNamesRegisteredInSysfsAreCheckedToo() throws IOException {
+    Files.createDirectories(f.root.resolve("sys/module/vfio_pci/drivers/pci:\u001b[31mevil"));
+    Result r = f.run("vfio-driver", NIC);
+    assertEquals("vfio-pci\n", r.out(), r::toString);
+    assertClean(r);
+  }
+}
