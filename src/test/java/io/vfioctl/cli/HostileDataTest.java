@@ -3,29 +3,16 @@ package io.vfioctl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.vfioctl.testing.FakeRoot;
+import io.vfioctl.testing.FakeRootTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile content in a root's files: one clear line or a safe answer, never a crash or raw output. */
-class HostileDataTest {
-  static final String NIC = "0000:00:02.0";
-  static final String RELEASE = "6.12.0-fake";
-  static final String GENERIC = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
-
-  @TempDir Path dir;
-  FakeRoot f;
-
-  @BeforeEach
-  void machine() throws IOException {
-    f = new FakeRoot(dir).device(NIC, 0x8086, 0x100e, 0x020000, "(null)", "e1000").kernel(RELEASE, GENERIC);
-  }
+class HostileDataTest extends FakeRootTest {
 
   void aliases(String text) throws IOException {
     Files.write(f.root.resolve("lib/modules/" + RELEASE + "/modules.alias"), text.getBytes(StandardCharsets.ISO_8859_1));
@@ -39,7 +26,7 @@ class HostileDataTest {
 
   @Test
   void aNulByteInAModuleNameSkipsItsLine() throws IOException {
-    aliases("alias vfio_pci:v*d*sv*sd*bc*sc*i* bad\0mod\n" + GENERIC);
+    aliases("alias vfio_pci:v*d*sv*sd*bc*sc*i* bad\0mod\n" + GENERIC_ALIAS);
     for (String[] args : new String[][] {{"vfio-driver", NIC}, {"vfio-driver", NIC, "--all"}, {"list-devices", "--vfio"}}) {
       Result r = f.run(args);
       assertEquals(0, r.code(), r::toString);
@@ -52,7 +39,7 @@ class HostileDataTest {
   void moduleNamesFromModulesAliasAreCheckedLikeUserInput() throws IOException {
     aliases("alias vfio_pci:v00008086d0000100Esv*sd*bc*sc*i* ../../../../tmp/evil_mod\n"
         + "alias vfio_pci:v00008086d0000100Esv*sd*bc*sc*i* \u001b[31mred_mod\n"
-        + "alias vfio_pci:v00008086d0000100Esv*sd*\u001b[2Jbc*sc*i* clear_mod\n" + GENERIC);
+        + "alias vfio_pci:v00008086d0000100Esv*sd*\u001b[2Jbc*sc*i* clear_mod\n" + GENERIC_ALIAS);
     Result all = f.run("vfio-driver", NIC, "--all");
     assertEquals(0, all.code(), all::toString);
     assertFalse(all.out().contains("evil") || all.out().contains("red_mod") || all.out().contains("clear_mod"),

@@ -3,33 +3,20 @@ package io.vfioctl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.vfioctl.testing.FakeRoot;
+import io.vfioctl.testing.FakeRootTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files a hostile root holds where vfioctl expects small regular files: each gets one line naming
  * the file and exit 1, never an OutOfMemoryError, a stack trace or a hang.
  */
-class HostileFilesTest {
-  static final String NIC = "0000:00:02.0";
-  static final String RELEASE = "6.12.0-fake";
-  static final String ALIASES = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
-
-  @TempDir Path dir;
-  FakeRoot f;
-
-  @BeforeEach
-  void machine() throws IOException {
-    f = new FakeRoot(dir).device(NIC, 0x8086, 0x100e, 0x020000, "(null)", "e1000").kernel(RELEASE, ALIASES);
-  }
+class HostileFilesTest extends FakeRootTest {
 
   /** Replaces {@code file} with a sparse file of 3 GiB: more than a Java array can hold. */
   static void huge(Path file) throws IOException {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vfioctl.testing.FakeRoot;
+import io.vfioctl.testing.FakeRootTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,26 +14,18 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --root DIR} confines like {@code systemctl --root}: absolute links resolve inside DIR,
  * {@code ..} stops at DIR, and nothing outside DIR is read or written. Every "outside" file here
  * is a sibling of the root in a temporary directory, never a file of this machine.
  */
-class RootConfinementTest {
-  static final String NIC = "0000:00:02.0";
-  static final String ALIASES = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
-
-  @TempDir Path base;
+class RootConfinementTest extends FakeRootTest {
   Path outside;
-  FakeRoot f;
 
   @BeforeEach
-  void machine() throws IOException {
+  void outside() throws IOException {
     outside = Files.createDirectories(base.resolve("outside"));
-    f = new FakeRoot(base.resolve("root")).device(NIC, 0x8086, 0x100e, 0x020000, "(null)", "e1000")
-        .kernel("6.12.0-fake", ALIASES);
   }
 
   Path outsideFile(String name, String content) throws IOException {
