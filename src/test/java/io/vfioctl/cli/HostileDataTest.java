@@ -57,4 +57,15 @@ class HostileDataTest extends FakeRootTest {
     assertEquals("vfio-pci\n", r.out(), r::toString);
     assertClean(r);
   }
+
+  @Test
+  void anOverrideThatIsNotUtf8IsListedAndReallyCleared() throws IOException {
+    Path override = f.deviceDir(NIC).resolve("driver_override");
+    Files.write(override, new byte[] {'v', 'f', 'i', 'o', '-', 'p', 'c', 'i', (byte) 0xff, '\n'});
+    assertEquals(NIC + " e1000 [*]\n", f.run("list-devices").out());
+    assertEquals(NIC + " e1000\n", f.run("list-overrides").out());
+    Result r = f.run("unset-override", NIC);
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("\n", Files.readString(override), "cleared");
+  }
 }
