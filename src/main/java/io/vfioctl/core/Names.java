@@ -3,6 +3,8 @@ package io.vfioctl.core;
 /** Validation of names that end up as path components or in sysfs writes. */
 public final class Names {
   private static final int MAX_LENGTH = 255;
+  /** How much of a value a message echoes. */
+  public static final int ECHO_LIMIT = 64;
 
   private Names() {}
 
@@ -57,18 +59,36 @@ public final class Names {
     return true;
   }
 
-  /** Makes a user-supplied value safe to echo in a one-line message. */
+  /**
+   * Makes a value from a user or a file safe to echo on one line of a terminal: control
+   * characters become {@code \xNN}, invisible and direction-changing ones a backslash, u and four
+   * hex digits, and
+   * only the first {@value #ECHO_LIMIT} characters are kept, marked with {@code …} when cut.
+   */
   public static String printable(String value) {
-    StringBuilder b = new StringBuilder(value.length());
-    for (int i = 0; i < value.length(); i++) {
+    int end = Math.min(value.length(), ECHO_LIMIT);
+    if (end < value.length() && Character.isHighSurrogate(value.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder b = new StringBuilder(end + 8);
+    for (int i = 0; i < end; i++) {
       char c = value.charAt(i);
       if (Character.isISOControl(c)) {
         b.append(String.format("\\x%02x", (int) c));
+      } else if (isInvisible(c)) {
+        b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);
       }
     }
-    return b.toString();
+    return end < value.length() ? b.append('…').toString() : b.toString();
+  }
+
+  /** Format characters (U+200B, U+202E, ...) and separators other than the plain space. */
+  private static boolean isInvisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SPACE_SEPARATOR && c != ' ';
   }
 
   /** What {@code $(< file)} gives in a shell: the text without its trailing newlines. */

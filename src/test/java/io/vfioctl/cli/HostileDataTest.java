@@ -68,4 +68,22 @@ class HostileDataTest extends FakeRootTest {
     assertEquals(0, r.code(), r::toString);
     assertEquals("\n", Files.readString(override), "cleared");
   }
+
+  @Test
+  void listPersistedPrintsOddContentEscapedOnItsOwnLine() throws IOException {
+    f.persisted("pci-0000:00:02.0", "vfio-pci\n0000:00:09.0 forged\n")
+        .persisted("pci-0000:00:03.0", "\u001b]0;pwned\u0007vfio-pci\n")
+        .persisted("pci-0000:00:04.0", "vfio-pci\n")
+        .persisted("pci-0000:00:05.0\u001b[2J", "vfio-pci\u202e\n");
+    Result r = f.run("list-persisted");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("0000:00:02.0 vfio-pci\\x0a0000:00:09.0 forged\n"
+        + "0000:00:03.0 \\x1b]0;pwned\\x07vfio-pci\n"
+        + "0000:00:04.0 vfio-pci\n"
+        // written as UTF-8, read as bytes: U+202E is E2 80 AE, and 0x80 is a C1 control
+        + "0000:00:05.0\\x1b[2J vfio-pci\u00e2\\x80\u00ae\n", r.out());
+    Result json = f.run("list-persisted", "--json");
+    assertClean(json);
+    assertFalse(json.out().chars().anyMatch(c -> c >= 0x7f && c <= 0x9f), json::toString);
+  }
 }

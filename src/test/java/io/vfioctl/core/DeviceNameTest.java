@@ -53,5 +53,15 @@ class DeviceNameTest {
   @Test
   void printableEscapesControlCharacters() {
     assertEquals("a\\x0ab", Names.printable("a\nb"));
+    assertEquals("\\x1b[31mred\\x9b", Names.printable("\u001b[31mred\u009b"));
+    assertEquals("a\\u202eb\\u200bc\\u00a0d\\u2028", Names.printable("a\u202eb\u200bc\u00a0d\u2028"));
+    assertEquals("d\u00e9j\u00e0 vu", Names.printable("d\u00e9j\u00e0 vu"), "visible text stays as it is");
+  }
+
+  @Test
+  void printableCutsLongValues() {
+    String longName = "0".repeat(100_000);
+    assertEquals("0".repeat(Names.ECHO_LIMIT) + "\u2026", Names.printable(longName));
+    assertEquals("0".repeat(Names.ECHO_LIMIT), Names.printable("0".repeat(Names.ECHO_LIMIT)));
   }
 }
