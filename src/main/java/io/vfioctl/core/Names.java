@@ -33,9 +33,14 @@ public final class Names {
     if (value.isEmpty() || value.length() > MAX_LENGTH || value.equals(".") || value.equals("..")) {
       return false;
     }
+    return isPrintableAscii(value) && value.indexOf('/') < 0 && value.indexOf('\\') < 0;
+  }
+
+  /** Whether {@code value} is all printable ASCII, without spaces. */
+  public static boolean isPrintableAscii(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\') {
+      if (c <= ' ' || c >= 0x7f) {
         return false;
       }
     }

@@ -31,16 +31,12 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
       String line = text.substring(from, eol < 0 ? text.length() : eol).strip();
       from = eol < 0 ? text.length() : eol;
       String[] words = line.split("\\s+");
-      if (words.length == 3 && Names.isModuleName(words[2]) && isPrintableAscii(words[1])) {
+      if (words.length == 3 && Names.isModuleName(words[2]) && Names.isPrintableAscii(words[1])) {
         String pattern = words[1].substring(PREFIX.length());
         result.add(new VfioAlias(words[1], ModaliasPattern.parse(pattern), words[2]));
       }
     }
     return result;
-  }
-
-  private static boolean isPrintableAscii(String s) {
-    return s.chars().allMatch(c -> c > ' ' && c < 0x7f);
   }
 
   public boolean matches(String modaliasWithoutPrefix) {

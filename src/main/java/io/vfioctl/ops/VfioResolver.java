@@ -1,5 +1,6 @@
 package io.vfioctl.ops;
 
+import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.Names;
 import io.vfioctl.core.VfioAlias;
@@ -59,13 +60,24 @@ public final class VfioResolver {
   }
 
   public Resolution resolve(DevicePaths device) throws VfioctlException {
+    DeviceName name = device.device();
+    if (!name.bus().equals(DeviceName.PCI)) {
+      throw new VfioctlException("vfio is for PCI devices; " + name.bus() + " device " + name
+          + " needs a driver name instead (vfio-platform, for instance)");
+    }
     String modalias = host.sysfs().read(device.file("modalias")).filter(s -> !s.isEmpty()).orElseThrow(
         () -> new VfioctlException("device " + device.device() + " has no modalias, so no VFIO driver can be chosen; "
             + "force one with: vfioctl set-override " + device.device() + " vfio-pci"));
     return resolve(device.device().name(), modalias);
   }
 
+  /** @param modalias the device's, which must be a PCI one ({@code pci:v...}) */
   public Resolution resolve(String device, String modalias) throws VfioctlException {
+    if (!modalias.startsWith("pci:") || !Names.isPrintableAscii(modalias)) {
+      throw new VfioctlException("device " + Names.printable(device) + " has modalias " + Names.printable(modalias)
+          + ", not a PCI one, so no VFIO driver can be chosen; force one with: vfioctl set-override "
+          + Names.printable(device) + " vfio-pci");
+    }
     List<VfioAlias> all = aliases();
     // Hosts repeat devices (SR-IOV VFs, identical NICs): rank each distinct modalias once.
     VfioRanking.Result ranked = rankings.computeIfAbsent(modalias, m -> VfioRanking.rank(m, all));

@@ -86,4 +86,32 @@ class HostileDataTest extends FakeRootTest {
     assertClean(json);
     assertFalse(json.out().chars().anyMatch(c -> c >= 0x7f && c <= 0x9f), json::toString);
   }
+
+  @Test
+  void vfioIsForPciDevicesOnly() throws IOException {
+    Path platform = Files.createDirectories(f.root.resolve("sys/devices/platform/foo.0"));
+    Files.writeString(platform.resolve("driver_override"), "(null)\n");
+    Files.writeString(platform.resolve("modalias"), "platform:foo\n");
+    Files.createDirectories(f.root.resolve("sys/bus/platform/devices"));
+    Files.createSymbolicLink(f.root.resolve("sys/bus/platform/devices/foo.0"), Path.of("../../../devices/platform/foo.0"));
+    String refusal = "vfioctl: vfio is for PCI devices; platform device foo.0 needs a driver name instead "
+        + "(vfio-platform, for instance)\n";
+    for (String[] args : new String[][] {{"-b", "platform", "--noprobe", "set-override", "foo.0", "vfio"},
+        {"-b", "platform", "vfio-driver", "foo.0"}, {"--noprobe", "set-override", "platform/foo.0", "vfio"}}) {
+      Result r = f.run(args);
+      assertEquals(1, r.code(), r::toString);
+      assertEquals(refusal, r.err(), r::toString);
+    }
+    assertEquals("(null)\n", Files.readString(platform.resolve("driver_override")));
+  }
+
+  @Test
+  void aModaliasThatIsNoPciModaliasIsNamedNotRanked() throws IOException {
+    Files.writeString(f.deviceDir(NIC).resolve("modalias"), "\u001b[2Jpci:v*\n");
+    Result r = f.run("-v", "vfio-driver", NIC);
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: device " + NIC + " has modalias \\x1b[2Jpci:v*, not a PCI one, so no VFIO driver can be "
+        + "chosen; force one with: vfioctl set-override " + NIC + " vfio-pci\n", r.err());
+    assertEquals(NIC + " e1000 (unknown)\n", f.run("list-devices", "--vfio").out());
+  }
 }
