@@ -18,6 +18,14 @@ class DeviceNameTest {
   }
 
   @Test
+  void pciNamesTakeTheKernelsLowerCaseForm() {
+    DeviceName upper = DeviceName.parse("0000:3B:1F.7", "pci");
+    assertEquals("0000:3b:1f.7", upper.name());
+    assertEquals("pci-0000:3b:1f.7", upper.persistedFileName());
+    assertEquals(new DeviceName("pci", "0000:3b:1f.7"), upper);
+  }
+
+  @Test
   void refusesTraversalAndOddCharacters() {
     for (String bad : List.of("pci/../x", "../0000:00:02.0", "usb/..", "usb/a/b", "x y/1", "usb/", "/0000:00:02.0")) {
       assertThrows(InvalidNameException.class, () -> DeviceName.parse(bad, "pci"), bad);
