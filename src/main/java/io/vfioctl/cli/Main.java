@@ -17,6 +17,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ public final class Main {
     } catch (InvalidNameException e) {
       throw new UsageException(e.getMessage());
     }
-    Host host = hosts.apply(Path.of(root));
+    Host host = hosts.apply(existingDirectory(root));
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
     CliLog log = new CliLog(out, err, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
@@ -151,6 +152,15 @@ public final class Main {
       case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;
+  }
+
+  private static Path existingDirectory(String root) throws VfioctlException {
+    Path path = Path.of(root);
+    if (!Files.isDirectory(path)) {
+      String problem = Files.exists(path) ? " is not a directory" : " does not exist";
+      throw new VfioctlException("root " + Names.printable(root) + problem + "; check --root or VFIOCTL_ROOT");
+    }
+    return path;
   }
 
   private static Optional<String> nonEmpty(String s) {

@@ -225,8 +225,7 @@ public final class OverrideEngine {
     if (after.equals(before)) {
       outcome = before.driver().map(d -> "; restored driver " + d).orElse("; device left unbound as before");
     } else {
-      outcome = "; COULD NOT RESTORE the device (now " + after.driver().orElse("unbound") + ", was "
-          + before.driver().orElse("unbound") + ")" + (problems.isEmpty() ? "" : ": " + problems.get(0));
+      outcome = "; COULD NOT RESTORE " + after.differencesFrom(before) + (problems.isEmpty() ? "" : ": " + problems.get(0));
     }
     return new VfioctlException(failure + outcome);
   }

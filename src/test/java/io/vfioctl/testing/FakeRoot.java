@@ -81,11 +81,16 @@ public final class FakeRoot {
 
   /** Runs vfioctl with {@code --root} this root, through the real {@code Host.at}. */
   public Result run(String... args) {
+    return runAt(root.toString(), args);
+  }
+
+  /** Runs vfioctl with {@code --root root}, which need not exist. */
+  public static Result runAt(String root, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 2];
     all[0] = "--root";
-    all[1] = root.toString();
+    all[1] = root;
     System.arraycopy(args, 0, all, 2, args.length);
     int rc;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
