@@ -76,7 +76,10 @@ public final class ConfinedRoot {
       throw new FileSystemException(path, null, "a path cannot contain a NUL byte");
     }
     if (slash) {
-      return new Found(Path.of(path), null);
+      Found kernels = kernelsLookUp(path, followLast);
+      if (kernels != null) {
+        return kernels;
+      }
     }
     Deque<String> todo = new ArrayDeque<>();
     pushFront(todo, path);
@@ -130,6 +133,23 @@ public final class ConfinedRoot {
       pushFront(todo, target);
     }
     return new Found(here, attributes);
+  }
+
+  /**
+   * Under {@code /} the kernel's own look-up, or null when the last component is a link to follow:
+   * files are opened without following a last link, so that link is walked as below.
+   */
+  private static Found kernelsLookUp(String path, boolean followLast) {
+    Path p = Path.of(path);
+    if (!followLast) {
+      return new Found(p, null);
+    }
+    try {
+      BasicFileAttributes last = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return last.isSymbolicLink() ? null : new Found(p, last);
+    } catch (IOException e) {
+      return new Found(p, null);
+    }
   }
 
   /** Puts the components of {@code path} before those still to be resolved. */

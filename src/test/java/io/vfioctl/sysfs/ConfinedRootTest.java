@@ -104,7 +104,17 @@ class ConfinedRootTest {
   @Test
   void theRealRootIsTheKernelsOwnLookup() throws IOException {
     ConfinedRoot slash = new ConfinedRoot(Path.of("/"));
-    assertEquals(Path.of("/sys/bus/pci/devices/0000:00:02.0/driver"), slash.resolve("/sys/bus/pci/devices/0000:00:02.0/driver"));
+    assertEquals(Path.of("/no/such/dir/file"), slash.resolve("/no/such/dir/file"));
+    // A last link is followed, as opening it would: /proc/self is a link to this process's directory.
+    Path self = Path.of("/proc/" + ProcessHandle.current().pid());
+    assertEquals(self, slash.resolve("/proc/self"));
+    assertEquals(Path.of("/proc/self"), slash.resolveNoFollow("/proc/self"));
+    // /proc/self/exe is a last link to the java launcher: followed, it is a regular file too large here.
+    RefusedFileException e = assertThrows(RefusedFileException.class, () -> slash.read("/proc/self/exe",
+        SizeLimit.kib(1, "a test file")));
+    assertEquals("larger than 1 KiB, too large for a test file", e.getReason());
+    assertTrue(new String(slash.read("/proc/self/comm", SizeLimit.kib(4, "a test file"))).endsWith("\n"),
+        "proc files say size 0 and are read to their end");
   }
 
   @Test
