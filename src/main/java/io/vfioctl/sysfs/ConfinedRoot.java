@@ -81,58 +81,87 @@ public final class ConfinedRoot {
         return kernels;
       }
     }
-    Deque<String> todo = new ArrayDeque<>();
-    pushFront(todo, path);
-    Path here = root;
-    int depth = 0;
-    BasicFileAttributes attributes = null;
-    boolean missing = false;
-    int hops = 0;
-    while (!todo.isEmpty()) {
-      String name = todo.pop();
-      attributes = null;
+    Walk walk = new Walk(path);
+    while (!walk.todo.isEmpty()) {
+      String name = walk.todo.pop();
       if (name.equals("..")) {
-        if (depth > 0) {
-          here = here.getParent();
-          depth--;
-        }
+        walk.up();
         continue;
       }
-      Path next = here.resolve(name);
-      if (missing || (todo.isEmpty() && !followLast) || plainDirectories.contains(next)) {
-        here = next;
-        depth++;
+      Path next = walk.here.resolve(name);
+      if (walk.missing || (walk.todo.isEmpty() && !followLast) || plainDirectories.contains(next)) {
+        walk.down(next, null);
         continue;
       }
-      try {
-        attributes = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (IOException e) {
+      BasicFileAttributes seen = lstat(next);
+      if (seen == null) {
         // Whatever is not there stays not there: the caller's open fails as it should.
-        missing = true;
-        here = next;
-        depth++;
-        continue;
-      }
-      if (!attributes.isSymbolicLink()) {
-        if (attributes.isDirectory()) {
+        walk.missing = true;
+        walk.down(next, null);
+      } else if (!seen.isSymbolicLink()) {
+        if (seen.isDirectory()) {
           plainDirectories.add(next);
         }
-        here = next;
-        depth++;
-        continue;
+        walk.down(next, seen);
+      } else {
+        walk.follow(next);
       }
-      attributes = null;
+    }
+    return new Found(walk.here, walk.seen);
+  }
+
+  /** One look-up under way: where it is, how far below the root, what is left to walk. */
+  private final class Walk {
+    final String path;
+    final Deque<String> todo = new ArrayDeque<>();
+    Path here = root;
+    int depth;
+    /** What was seen of {@link #here} on the way, if it was looked at. */
+    BasicFileAttributes seen;
+    boolean missing;
+    int hops;
+
+    Walk(String path) {
+      this.path = path;
+      pushFront(todo, path);
+    }
+
+    void up() {
+      if (depth > 0) {
+        here = here.getParent();
+        depth--;
+      }
+      seen = null;
+    }
+
+    void down(Path next, BasicFileAttributes attributes) {
+      here = next;
+      depth++;
+      seen = attributes;
+    }
+
+    /** Goes on with the link's target in place of the link: from the root if it is absolute. */
+    void follow(Path link) throws IOException {
       if (++hops > MAX_LINK_HOPS) {
         throw new FileSystemLoopException(path);
       }
-      String target = Files.readSymbolicLink(next).toString();
+      String target = Files.readSymbolicLink(link).toString();
       if (target.startsWith("/")) {
         here = root;
         depth = 0;
       }
+      seen = null;
       pushFront(todo, target);
     }
-    return new Found(here, attributes);
+  }
+
+  /** The attributes of {@code p} itself (not of a link's target), or null if it cannot be seen. */
+  private static BasicFileAttributes lstat(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -144,12 +173,8 @@ public final class ConfinedRoot {
     if (!followLast) {
       return new Found(p, null);
     }
-    try {
-      BasicFileAttributes last = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return last.isSymbolicLink() ? null : new Found(p, last);
-    } catch (IOException e) {
-      return new Found(p, null);
-    }
+    BasicFileAttributes last = lstat(p);
+    return last != null && last.isSymbolicLink() ? null : new Found(p, last);
   }
 
   /** Puts the components of {@code path} before those still to be resolved. */
