@@ -478,4 +478,148 @@ if [ $VF_READY = 1 ]; then
 else
     not_ready vf8-shared-group
 fi
+
+# ====================================================== the user's entry points
+# 9. The checkout launcher (bin/vfioctl), as a user runs it, on this guest's CPU, while the
+#    checkout holds a start-up cache trained on the host's CPU (test/vm/run trains it).
+begin vf9-launcher-other-cpu
+settings=$VMTEST_REPO/target/cache/launch
+host_cpu=$(sed -n 's/^cpu=//p' "$settings" 2>/dev/null)
+host_cache=$(sed -n 's/^cache=-XX:[A-Za-z]*=//p' "$settings" 2>/dev/null)
+guest_cpu=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo)
+[ -n "$host_cpu" ] || bad "no host-trained settings in $settings"
+[ "$host_cpu" != "$guest_cpu" ] || bad "the guest CPU has the host's features: this check proves nothing (change qemu -cpu)"
+echo "  | host CPU features: $(wc -w <<<"$host_cpu"), guest: $(wc -w <<<"$guest_cpu"), only on the host: $(comm -23 <(tr ' ' '\n' <<<"${host_cpu#*:}" | sort) <(tr ' ' '\n' <<<"${guest_cpu#*:}" | sort) | grep -c .)"
+if [ -f "$host_cache" ]; then
+    # The control: the host's cache used directly, as the old launcher did.
+    . "$VMTEST_REPO/dist/launcher/jvm-options"
+    jv=$(sed -n 's/^java=//p' "$settings")
+    (cd "$WORK" && "$jv" $jvm_opts "$(sed -n 's/^cache=//p' "$settings")" -XX:ErrorFile="$WORK/control_hs_err.log" \
+        -cp "$VMTEST_REPO/target/vfioctl.jar" io.vfioctl.cli.Main vfio-driver "$EDU" >"$WORK/control.out" 2>&1)
+    echo "  | control, the host's cache used as is: exit $? ($(grep -m1 -oE 'SIG[A-Z]+' "$WORK/control.out" || echo 'no signal'))"
+fi
+mkdir -p "$WORK/cwd"
+out=$(cd "$WORK/cwd" && VFIOCTL_LAUNCHER_DEBUG=1 "$VMTEST_REPO/bin/vfioctl" vfio-driver "$EDU" 2>"$WORK/l9.err"); rc=$?
+echo "  | bin/vfioctl vfio-driver $EDU -> rc $rc: $out"; detail <"$WORK/l9.err"
+[ "$rc" = 0 ] || bad "bin/vfioctl exit $rc"
+case $out in edu-vfio-variant|edu_vfio_pci) ;; *) bad "bin/vfioctl answered '$out'" ;; esac
+grep -q '(no cache)' "$WORK/l9.err" || bad "the launcher used the host's cache on another CPU"
+[ -z "$(ls "$WORK/cwd")" ] || bad "files left in the working directory: $(ls "$WORK/cwd")"
+finish
+
+# 10. The Debian package: installs (replacing driverctl), trains its cache on this CPU.
+PKG_OK=0
+if [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ]; then
+    begin vf10-package-install
+    dpkg -r driverctl >"$WORK/dpkg-r-dc.log" 2>&1 || bad "removing driverctl failed"
+    dpkg -i "$VMTEST_DEB" >"$WORK/dpkg-i.log" 2>&1 || bad "dpkg -i exit $?"
+    detail <"$WORK/dpkg-i.log"
+    want "/usr/sbin/vfioctl missing" test -x /usr/sbin/vfioctl
+    [ "$(readlink /usr/sbin/driverctl)" = vfioctl ] || bad "/usr/sbin/driverctl is not a link to vfioctl"
+    [ "$(sed -n 's/^cpu=//p' /var/cache/vfioctl/launch 2>/dev/null)" = "$guest_cpu" ] || bad "the installed cache was not trained for this CPU"
+    ls /var/cache/vfioctl | detail
+    out=$(VFIOCTL_LAUNCHER_DEBUG=1 /usr/sbin/vfioctl --version 2>"$WORK/l10.err") || bad "vfioctl --version failed"
+    detail <"$WORK/l10.err"
+    grep -q '(no cache)' "$WORK/l10.err" && bad "the installed launcher runs without its cache"
+    out=$(/usr/sbin/driverctl list-devices bogus 2>&1)
+    [ "$out" = "driverctl: device type must be one of: all storage network display multimedia memory bridge communication system input docking processor serial" ] ||
+        [ "${out#driverctl: }" != "$out" ] || bad "driverctl link does not speak as driverctl: $out"
+    finish
+    [ ${#REASONS[@]} = 0 ] && PKG_OK=1
+
+    # 11. The boot path: the boot unit's own command line applies both saved overrides; a
+    #     second run, and the per-device unit's command, write nothing to sysfs.
+    begin vf11-boot-path
+    mkdir -p /etc/driverctl.d
+    echo vfio >"/etc/driverctl.d/pci-$EDU"
+    echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
+    boot_cmd=$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/vfioctl-load-overrides.service)
+    dev_cmd=$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/vfioctl@.service)
+    echo "  | boot unit: $boot_cmd; device unit: $dev_cmd"
+    out=$($boot_cmd 2>&1); rc=$?
+    echo "  | first run -> rc $rc: $out"
+    [ "$rc" = 0 ] || bad "boot unit command exit $rc"
+    is_drv "$EDU" edu-vfio-variant || bad "edu on $(drv_of "$EDU") after boot"
+    is_drv "$E1000" vfio-pci || bad "e1000 on $(drv_of "$E1000") after boot"
+    sysfs_writes() { grep -E 'open(at)?\(.*"/sys/[^"]*".*O_(WRONLY|RDWR)' "$1" | grep -v ENOENT; }
+    out=$(strace -f -qq -e trace=open,openat -o "$WORK/boot2.strace" $boot_cmd 2>&1); rc=$?
+    echo "  | second run -> rc $rc: $out"
+    [ "$rc" = 0 ] || bad "second run exit $rc"
+    [ "$out" = "load-override: 0 applied, 2 already in effect, 0 failed, 0 absent" ] || bad "second run: $out"
+    w=$(sysfs_writes "$WORK/boot2.strace"); [ -z "$w" ] || { bad "second run wrote to sysfs"; detail <<<"$w"; }
+    out=$(strace -f -qq -e trace=open,openat -o "$WORK/dev.strace" ${dev_cmd/\%I/pci\/$E1000} 2>&1); rc=$?
+    [ "$rc" = 0 ] || bad "device unit command exit $rc: $out"
+    w=$(sysfs_writes "$WORK/dev.strace"); [ -z "$w" ] || { bad "device unit command wrote to sysfs"; detail <<<"$w"; }
+    grep -cE 'open(at)?\(.*"/sys/' "$WORK/boot2.strace" | sed 's/^/  | sysfs files opened by the second run: /'
+    finish
+
+    # 13. Nothing lost: a handover of e1000 held in the middle (strace delays the write to
+    #     drivers_probe), then SIGTERM (what systemd sends when a unit times out) rolls it back
+    #     at once; kill -9 leaves it half made, and 'vfioctl recover' puts e1000 back.
+    begin vf13-signal-and-kill
+    rm -rf /etc/driverctl.d; restore_dev "$E1000"; restore_dev "$EDU"
+    held_handover() { # strace output file: starts set-override with the probe delayed 8 s
+        strace -f -qq --seccomp-bpf -o /dev/null -P /sys/bus/pci/drivers_probe -e trace=write \
+            -e inject=write:delay_enter=8000000 /usr/sbin/vfioctl set-override "$E1000" vfio-pci \
+            >"$WORK/$1.out" 2>"$WORK/$1.err" &
+        HELD=$!
+        local i java=
+        for i in $(seq 1 120); do
+            java=$(pgrep -f "^/[^ ]*/bin/java .*io.vfioctl.cli.Main set-override $E1000")
+            [ -n "$java" ] && [ "$(override_of "$E1000")" = vfio-pci ] && [ ! -L "$P/$E1000/driver" ] && break
+            java=
+            sleep 0.5
+        done
+        JAVA_PID=$java
+        echo "  | $1: vfioctl (pid ${JAVA_PID:-none}) caught with override $(override_of "$E1000"), driver $(drv_of "$E1000")"
+    }
+    held_handover term
+    if [ -n "$JAVA_PID" ]; then
+        kill -TERM "$JAVA_PID"; wait "$HELD"; rc=$?
+        echo "  | SIGTERM -> exit $rc"; detail <"$WORK/term.err"
+        [ "$rc" = 143 ] || bad "SIGTERM: exit $rc, not 143"
+        is_drv "$E1000" e1000 || bad "SIGTERM left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "SIGTERM left override $(override_of "$E1000")"
+        want "SIGTERM saved an override" test ! -e "/etc/driverctl.d/pci-$E1000"
+        grep -q "interrupted by a signal" "$WORK/term.err" || bad "SIGTERM: no message"
+    else
+        bad "never caught the first handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    restore_dev "$E1000"
+    held_handover kill
+    if [ -n "$JAVA_PID" ]; then
+        kill -KILL "$JAVA_PID"; wait "$HELD"
+        echo "  | after kill -9: override $(override_of "$E1000"), driver $(drv_of "$E1000"), journal: $(ls /run/vfioctl/journal 2>/dev/null)"
+        [ -n "$(ls /run/vfioctl/journal 2>/dev/null)" ] || bad "kill -9 left no journal entry"
+        out=$(/usr/sbin/vfioctl recover 2>"$WORK/recover.err"); rc=$?
+        echo "  | vfioctl recover -> rc $rc: $out"; detail <"$WORK/recover.err"
+        [ "$rc" = 0 ] && [ "$out" = "recover: 1 rolled back, 0 failed" ] || bad "recover: rc $rc, $out"
+        is_drv "$E1000" e1000 || bad "recover left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "recover left override $(override_of "$E1000")"
+        want "journal entry left after recover" test -z "$(ls /run/vfioctl/journal 2>/dev/null)"
+    else
+        bad "never caught the second handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    finish
+    restore_dev "$E1000"
+    mkdir -p /etc/driverctl.d   # what vf12 expects the package to keep
+    echo vfio >"/etc/driverctl.d/pci-$EDU"
+    echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
+
+    # 12. Remove and purge run cleanly and keep the saved overrides.
+    begin vf12-package-remove
+    dpkg -r vfioctl >"$WORK/dpkg-r.log" 2>&1 || bad "dpkg -r exit $?"
+    detail <"$WORK/dpkg-r.log"
+    want "/usr/sbin/vfioctl still there after remove" test ! -e /usr/sbin/vfioctl
+    file_is "/etc/driverctl.d/pci-$E1000" vfio-pci || bad "remove lost a saved override"
+    dpkg -P vfioctl >"$WORK/dpkg-p.log" 2>&1 || bad "dpkg -P exit $?"
+    detail <"$WORK/dpkg-p.log"
+    want "/var/cache/vfioctl left after purge" test ! -e /var/cache/vfioctl
+    file_is "/etc/driverctl.d/pci-$EDU" vfio || bad "purge lost a saved override"
+    grep -qiE 'warning|error' "$WORK/dpkg-r.log" "$WORK/dpkg-p.log" && bad "dpkg printed warnings or errors"
+    finish
+    reset_all
+else
+    fail_now vf10-package-install "no package built (VMTEST_DEB=${VMTEST_DEB:-})"
+fi
 exit 0

@@ -8,12 +8,14 @@ import java.io.PrintStream;
 final class CliLog implements Log {
   private final PrintStream out;
   private final PrintStream err;
+  private final String prefix;
   private final boolean verbose;
   private final boolean dryRun;
 
-  CliLog(PrintStream out, PrintStream err, boolean verbose, boolean dryRun) {
+  CliLog(PrintStream out, PrintStream err, String prefix, boolean verbose, boolean dryRun) {
     this.out = out;
     this.err = err;
+    this.prefix = prefix;
     this.verbose = verbose;
     this.dryRun = dryRun;
   }
@@ -21,13 +23,13 @@ final class CliLog implements Log {
   @Override
   public void debug(String message) {
     if (verbose) {
-      err.println(Main.PREFIX + message);
+      err.println(prefix + message);
     }
   }
 
   @Override
   public void warn(String message) {
-    err.println(Main.PREFIX + "warning: " + message);
+    err.println(prefix + "warning: " + message);
   }
 
   @Override
@@ -35,7 +37,7 @@ final class CliLog implements Log {
     if (dryRun) {
       out.println(action.describe());
     } else if (verbose) {
-      err.println(Main.PREFIX + action.describe());
+      err.println(prefix + action.describe());
     }
   }
 }

@@ -6,11 +6,12 @@ import java.util.Optional;
 enum Command {
   SET_OVERRIDE("set-override", 2, 2, "<device> <driver>"),
   UNSET_OVERRIDE("unset-override", 1, 1, "<device>"),
-  LOAD_OVERRIDE("load-override", 1, 1, "<device>"),
+  LOAD_OVERRIDE("load-override", 1, 1, "<device> (or --all alone)"),
   LIST_DEVICES("list-devices", 0, 1, "[type]"),
   LIST_OVERRIDES("list-overrides", 0, 1, "[type]"),
   LIST_PERSISTED("list-persisted", 0, 0, "no arguments"),
-  VFIO_DRIVER("vfio-driver", 1, 1, "<device>");
+  VFIO_DRIVER("vfio-driver", 1, 1, "<device>"),
+  RECOVER("recover", 0, 0, "no arguments");
 
   final String word;
   final int minArgs;
@@ -31,6 +32,14 @@ enum Command {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether {@code n} arguments fit; {@code load-override --all} takes none. */
+  boolean takes(int n, boolean all) {
+    if (this == LOAD_OVERRIDE && all) {
+      return n == 0;
+    }
+    return n >= minArgs && n <= maxArgs;
   }
 
   boolean changesBindings() {

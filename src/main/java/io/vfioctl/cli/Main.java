@@ -3,15 +3,19 @@ package io.vfioctl.cli;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
+import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.ops.DeviceLocator;
+import io.vfioctl.ops.Interruption;
 import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.Recovery;
 import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
 import io.vfioctl.sysfs.SysfsReadException;
+import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -19,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,25 +31,46 @@ import java.util.function.Function;
 
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
-  static final String PREFIX = "vfioctl: ";
   static final String VERSION = "0.1.0";
+  /** How long a signal waits for a change in progress to roll back before the JVM exits anyway. */
+  private static final long SIGNAL_GRACE_SECONDS = 20;
+  /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */
+  static final String DRIVERCTL = "driverctl";
 
   private final Map<String, String> env;
   private final Function<Path, Host> hosts;
+  private final String program;
+  private final String prefix;
+  private final Interruption interruption = new Interruption();
+  /** Ends the process after a stuck sysfs access; tests replace it. */
+  private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
    * @param hosts the machine below a root; {@link Host#at} for the real one
    */
   public Main(Map<String, String> env, Function<Path, Host> hosts) {
+    this(env, hosts, "vfioctl");
+  }
+
+  /** @param program the name called by: {@code vfioctl}, or {@code driverctl} for the drop-in link */
+  public Main(Map<String, String> env, Function<Path, Host> hosts, String program) {
     this.env = env;
     this.hosts = hosts;
+    this.program = program.equals(DRIVERCTL) ? DRIVERCTL : "vfioctl";
+    this.prefix = this.program + ": ";
   }
 
   public static void main(String[] args) {
     PrintStream out = stream(FileDescriptor.out);
-    PrintStream err = stream(FileDescriptor.err);
-    int rc = new Main(System.getenv(), Host::at).run(out, err, args);
+    // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    // The launcher passes the name it was called by; a JVM cannot see argv[0].
+    Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
+    // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
+    // change in progress roll back before the JVM exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> main.interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)));
+    int rc = main.run(out, err, args);
     out.flush();
     err.flush();
     System.exit(rc);
@@ -52,6 +78,17 @@ public final class Main {
 
   private static PrintStream stream(FileDescriptor fd) {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
+  }
+
+  /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
+  Main onStuck(Runnable action) {
+    this.onStuck = action;
+    return this;
+  }
+
+  /** How a signal reaches the change in progress (for tests that play the signal). */
+  Interruption interruption() {
+    return interruption;
   }
 
   /** Runs one command; returns the exit code. Nothing is printed to System.out/err directly. */
@@ -63,7 +100,7 @@ public final class Main {
       return usageError(out, err, e.getMessage());
     }
     if (options.help()) {
-      out.print(Usage.TEXT);
+      out.print(Usage.text(program));
       return 0;
     }
     if (options.version()) {
@@ -71,7 +108,7 @@ public final class Main {
       return 0;
     }
     if (options.command().isEmpty()) {
-      out.print(Usage.TEXT);
+      out.print(Usage.text(program));
       return 1;
     }
     Optional<Command> command = Command.byWord(options.command().get());
@@ -79,8 +116,7 @@ public final class Main {
       return usageError(out, err, "unknown command: " + options.command().get());
     }
     Command c = command.get();
-    int n = options.arguments().size();
-    if (n < c.minArgs || n > c.maxArgs) {
+    if (!c.takes(options.arguments().size(), options.all())) {
       return usageError(out, err, c.word + " takes " + c.argsText);
     }
     try {
@@ -88,11 +124,17 @@ public final class Main {
       return execute(c, options, out, err);
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
-    } catch (VfioctlException | SysfsReadException e) {
-      err.println(PREFIX + e.getMessage());
+    } catch (VfioctlException e) {
+      err.println(prefix + e.getMessage());
+      if (options.verbose() && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      return e.exitCode();
+    } catch (SysfsReadException e) {
+      err.println(prefix + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      err.println(PREFIX + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
+      err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {
         e.printStackTrace(err);
       }
@@ -100,15 +142,15 @@ public final class Main {
     }
   }
 
-  private static int usageError(PrintStream out, PrintStream err, String message) {
-    err.println(PREFIX + message);
-    out.print(Usage.TEXT);
+  private int usageError(PrintStream out, PrintStream err, String message) {
+    err.println(prefix + message);
+    out.print(Usage.text(program));
     return 1;
   }
 
   private static void checkOptionsFit(Command c, Options o) throws UsageException {
-    if (o.all() && c != Command.VFIO_DRIVER) {
-      throw new UsageException("--all goes with vfio-driver");
+    if (o.all() && c != Command.VFIO_DRIVER && c != Command.LOAD_OVERRIDE) {
+      throw new UsageException("--all goes with vfio-driver and load-override");
     }
     if (o.vfio() && c != Command.LIST_DEVICES && c != Command.LIST_OVERRIDES) {
       throw new UsageException("--vfio goes with list-devices and list-overrides");
@@ -132,23 +174,41 @@ public final class Main {
     } catch (InvalidNameException e) {
       throw new UsageException(e.getMessage());
     }
-    Host host = hosts.apply(existingDirectory(root));
-    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
-    CliLog log = new CliLog(out, err, o.verbose(), o.dryRun());
+    Path rootDir = existingDirectory(root);
+    try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
+      return execute(c, o, out, err, hosts.apply(rootDir).watched(watchdog), bus);
+    }
+  }
+
+  private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
+      throws VfioctlException, UsageException {
+    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
+        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o));
+    CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
-    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log));
+    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
     List<String> a = o.arguments();
     switch (c) {
       case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
       case UNSET_OVERRIDE -> engine.unset(a.get(0));
       case LOAD_OVERRIDE -> {
-        if (!engine.load(a.get(0))) {
+        if (o.all()) {
+          OverrideEngine.LoadSummary summary = engine.loadAll(message -> err.println(prefix + message));
+          out.println("load-override: " + summary);
+          return summary.failed() == 0 ? 0 : 1;
+        }
+        if (engine.load(a.get(0)).isEmpty()) {
           return 1;
         }
       }
       case LIST_DEVICES, LIST_OVERRIDES -> new ListCommands(new Inventory(host, bus), vfio, o, out)
           .devices(c == Command.LIST_OVERRIDES);
       case LIST_PERSISTED -> new ListCommands(new Inventory(host, bus), vfio, o, out).persisted();
+      case RECOVER -> {
+        Recovery.Report report = engine.recover();
+        out.println("recover: " + report.recovered().size() + " rolled back, " + report.failed().size() + " failed");
+        return report.failed().isEmpty() ? 0 : 1;
+      }
       case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;
@@ -161,6 +221,26 @@ public final class Main {
       throw new VfioctlException("root " + Names.printable(root) + problem + "; check --root or VFIOCTL_ROOT");
     }
     return path;
+  }
+
+  /**
+   * A sysfs access outlived its deadline: say which and why that usually happens, let other
+   * callers have the lock, and end the process (the stuck thread cannot be stopped; the journal
+   * keeps a change in progress for {@code vfioctl recover}).
+   */
+  private void stuck(PrintStream err, String what, Options o) {
+    err.println(prefix + what + " has not returned after " + o.timeoutSeconds() + " s: " + StuckAccess.why(what)
+        + "; if a change was in progress, 'vfioctl recover' rolls it back once the call returns (--timeout sets the deadline)");
+    err.flush();
+    GlobalLock.releaseForExit();
+    onStuck.run();
+  }
+
+  /** What another caller waiting for the lock is told this one does. */
+  private static String commandLine(Command c, Options o) {
+    String args = String.join(" ", o.arguments());
+    String line = c.word + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
+    return Names.escaped(line.length() > 120 ? line.substring(0, 120) + "..." : line);
   }
 
   private static Optional<String> nonEmpty(String s) {

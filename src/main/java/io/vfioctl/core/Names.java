@@ -65,18 +65,24 @@ public final class Names {
   }
 
   /**
-   * Makes a value from a user or a file safe to echo on one line of a terminal: control
-   * characters become {@code \xNN}, invisible and direction-changing ones a backslash, u and four
-   * hex digits, and
-   * only the first {@value #ECHO_LIMIT} characters are kept, marked with {@code …} when cut.
+   * Makes a value from a user or a file safe to echo on one line of a terminal: {@link #escaped},
+   * and only the first {@value #ECHO_LIMIT} characters, marked with {@code …} when cut.
    */
   public static String printable(String value) {
     int end = Math.min(value.length(), ECHO_LIMIT);
     if (end < value.length() && Character.isHighSurrogate(value.charAt(end - 1))) {
       end--;
     }
-    StringBuilder b = new StringBuilder(end + 8);
-    for (int i = 0; i < end; i++) {
+    return end < value.length() ? escaped(value.substring(0, end)) + "…" : escaped(value);
+  }
+
+  /**
+   * {@code value} with control characters as {@code \xNN} and invisible or direction-changing
+   * ones as a backslash, u and four hex digits.
+   */
+  public static String escaped(String value) {
+    StringBuilder b = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (Character.isISOControl(c)) {
         b.append(String.format("\\x%02x", (int) c));
@@ -86,7 +92,7 @@ public final class Names {
         b.append(c);
       }
     }
-    return end < value.length() ? b.append('…').toString() : b.toString();
+    return b.toString();
   }
 
   /** Format characters (U+200B, U+202E, ...) and separators other than the plain space. */

@@ -4,11 +4,15 @@ import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.sysfs.RootSysfs;
 import io.vfioctl.sysfs.SizeLimit;
 import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.sysfs.Watchdog;
+import io.vfioctl.sysfs.WatchedSysfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything vfioctl touches on a machine, below one root: {@code sys} (through the
@@ -19,6 +23,7 @@ import java.util.Optional;
 public final class Host {
   public static final String CONF_DIR = "/etc/driverctl.d";
   public static final String LOCK_FILE = "/run/vfioctl.lock";
+  public static final String JOURNAL_DIR = "/run/vfioctl/journal";
   public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
   private static final SizeLimit RELEASE = SizeLimit.kib(4, "a kernel release");
 
@@ -27,13 +32,20 @@ public final class Host {
   private final Sysfs sysfs;
   private final ModuleLoader modules;
   private final PersistedOverrides persisted;
+  private final Journal journal;
 
   public Host(Path root, Sysfs sysfs, ModuleLoader modules) {
+    this(root, sysfs, modules, new PersistedOverrides(new ConfinedRoot(root), CONF_DIR));
+  }
+
+  /** A host whose saved overrides are kept by {@code persisted} (tests inject faults there). */
+  public Host(Path root, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted) {
     this.root = root;
     this.files = new ConfinedRoot(root);
     this.sysfs = sysfs;
     this.modules = modules;
-    this.persisted = new PersistedOverrides(files, CONF_DIR);
+    this.persisted = persisted;
+    this.journal = new Journal(files, JOURNAL_DIR);
   }
 
   /** The machine below {@code root}; modules are only really loaded when the root is {@code /}. */
@@ -64,9 +76,24 @@ public final class Host {
     return persisted;
   }
 
+  /** This host with a deadline on every sysfs access. */
+  public Host watched(Watchdog watchdog) {
+    return new Host(root, new WatchedSysfs(sysfs, watchdog), modules, persisted);
+  }
+
+  /** The changes in progress, for recovery after a crash. */
+  public Journal journal() {
+    return journal;
+  }
+
   /** Takes the global lock ({@link #LOCK_FILE}), waiting while another call holds it. */
   public GlobalLock lock() throws IOException {
-    return GlobalLock.acquire(files.resolve(LOCK_FILE));
+    return lock(Duration.ZERO, "", holder -> { });
+  }
+
+  /** As {@link #lock()}; see {@link GlobalLock#acquire(Path, Duration, String, Consumer)}. */
+  public GlobalLock lock(Duration wait, String command, Consumer<String> waiting) throws IOException {
+    return GlobalLock.acquire(files.resolve(LOCK_FILE), wait, command, waiting);
   }
 
   /** The running kernel's release, from {@link #OSRELEASE}; empty when there is no such file. */

@@ -6,16 +6,11 @@ import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.sysfs.RegularFile;
 import io.vfioctl.sysfs.SizeLimit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +21,7 @@ import java.util.Optional;
  * holding the driver name and a newline, so either tool reads the other's files. Read as bytes
  * (ISO-8859-1), as the shell does: a stray non-UTF-8 file must not hide all the others.
  */
-public final class PersistedOverrides {
+public class PersistedOverrides {
   /** A saved override is one short line; anything longer is not one. */
   static final SizeLimit SAVED_OVERRIDE = SizeLimit.kib(4, "a saved override");
 
@@ -90,39 +85,15 @@ public final class PersistedOverrides {
 
   /** Replaces the saved override atomically: temp file, fsync, rename, fsync of the directory. */
   public void write(DeviceName device, String driver) throws IOException {
-    Path real = root.resolve(dir);
-    Files.createDirectories(real);
-    Path target = real.resolve(device.persistedFileName());
-    Path temp = Files.createTempFile(real, "." + device.persistedFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap((driver + "\n").getBytes(StandardCharsets.ISO_8859_1)));
-        ch.force(true);
-      }
-      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    syncDirectory(real);
+    AtomicFiles.write(root.resolve(dir), device.persistedFileName(), (driver + "\n").getBytes(StandardCharsets.ISO_8859_1));
   }
 
   public void remove(DeviceName device) throws IOException {
-    Path real = root.resolve(dir);
-    if (Files.deleteIfExists(real.resolve(device.persistedFileName()))) {
-      syncDirectory(real);
-    }
+    AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
 
-  private static void syncDirectory(Path real) {
-    try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some filesystems cannot fsync a directory; the rename itself is still atomic.
-    }
+  /** Removes what a killed write left behind; call only while holding the global lock. */
+  public int removeStaleTemporaries() throws IOException {
+    return AtomicFiles.removeStaleTemporaries(root.resolve(dir));
   }
 }

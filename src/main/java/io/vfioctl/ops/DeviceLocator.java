@@ -17,15 +17,32 @@ public final class DeviceLocator {
   }
 
   public DevicePaths locate(String device) throws VfioctlException {
-    DeviceName name;
+    DeviceName name = parse(device);
+    if (!present(name)) {
+      throw new VfioctlException("no such device: " + name);
+    }
+    return paths(name);
+  }
+
+  /** As {@link #locate}, but a device that is not present is no error: it may be plugged in later. */
+  public Optional<DevicePaths> locateIfPresent(String device) throws VfioctlException {
+    DeviceName name = parse(device);
+    return present(name) ? Optional.of(paths(name)) : Optional.empty();
+  }
+
+  private DeviceName parse(String device) throws VfioctlException {
     try {
-      name = DeviceName.parse(device, settings.bus());
+      return DeviceName.parse(device, settings.bus());
     } catch (InvalidNameException e) {
       throw new VfioctlException(e.getMessage());
     }
-    if (!host.sysfs().exists(DevicePaths.devicesDir(name.bus()) + "/" + name.name())) {
-      throw new VfioctlException("no such device: " + name);
-    }
+  }
+
+  private boolean present(DeviceName name) {
+    return host.sysfs().exists(DevicePaths.devicesDir(name.bus()) + "/" + name.name());
+  }
+
+  private DevicePaths paths(DeviceName name) throws VfioctlException {
     DevicePaths paths = DevicePaths.of(name, devpathOf(name));
     if (!host.sysfs().exists(paths.driverOverride())) {
       throw new VfioctlException("device does not support driver override: " + name);

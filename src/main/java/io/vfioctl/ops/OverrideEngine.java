@@ -1,6 +1,7 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.Action;
+import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
@@ -10,12 +11,12 @@ import io.vfioctl.core.OverridePlan;
 import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.ModuleLoadException;
-import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.SysfsWriteException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * driverctl's set-override, unset-override and load-override, done transactionally: every
@@ -28,34 +29,102 @@ public final class OverrideEngine {
   private final Log log;
   private final TargetResolver targets;
   private final DeviceLocator locator;
+  private final Interruption interruption;
+  private final Restorer restorer;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
+    this(host, settings, log, targets, new Interruption());
+  }
+
+  /** @param interruption how a signal asks a change in progress to roll back */
+  public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets, Interruption interruption) {
     this.host = host;
     this.settings = settings;
     this.log = log;
     this.targets = targets;
     this.locator = new DeviceLocator(host, settings);
+    this.interruption = interruption;
+    this.restorer = new Restorer(host, log);
+  }
+
+  /** What a change did: moved the device, or found it already as asked (nothing written). */
+  public enum Outcome { CHANGED, ALREADY_IN_EFFECT }
+
+  /** The tally of {@link #loadAll}. */
+  public record LoadSummary(int applied, int alreadyInEffect, int failed, int absent) {
+    @Override
+    public String toString() {
+      return applied + " applied, " + alreadyInEffect + " already in effect, " + failed + " failed, " + absent + " absent";
+    }
   }
 
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
-  public void set(String device, String driver) throws VfioctlException {
+  public Outcome set(String device, String driver) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
     String word = validDriver(driver);
-    apply(paths, word, settings.save());
+    return locked(() -> apply(paths, word, settings.save()));
   }
 
   /** Clears the override, lets the default driver take the device and forgets the saved one. */
-  public void unset(String device) throws VfioctlException {
-    apply(locator.locate(device), "", settings.save());
+  public Outcome unset(String device) throws VfioctlException {
+    DevicePaths paths = locator.locate(device);
+    return locked(() -> apply(paths, "", settings.save()));
   }
 
   /**
-   * Applies the saved override of {@code device}.
+   * Applies the saved override of {@code device}. The saved file is read under the lock, so a
+   * set-override or unset-override that finishes meanwhile is never undone.
    *
-   * @return false when none is saved (driverctl then exits 1 without a word)
+   * @return empty when none is saved (driverctl then exits 1 without a word)
    */
-  public boolean load(String device) throws VfioctlException {
+  public Optional<Outcome> load(String device) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
+    return locked(() -> loadSaved(paths));
+  }
+
+  /**
+   * Applies every saved override of the bus under one lock, in one process (the boot path).
+   * A device that is not present is skipped; one that fails is reported through {@code failures}
+   * and the others are still applied.
+   */
+  public LoadSummary loadAll(Consumer<String> failures) throws VfioctlException {
+    return locked(() -> {
+      int applied = 0;
+      int unchanged = 0;
+      int failed = 0;
+      int absent = 0;
+      for (PersistedOverrides.Entry entry : savedEntries()) {
+        try {
+          Optional<DevicePaths> paths = locator.locateIfPresent(entry.device());
+          if (paths.isEmpty()) {
+            absent++;
+            log.debug("skipping " + entry.device() + ": no such device");
+            continue;
+          }
+          Optional<Outcome> outcome = loadSaved(paths.get());
+          if (outcome.orElse(Outcome.ALREADY_IN_EFFECT) == Outcome.CHANGED) {
+            applied++;
+          } else {
+            unchanged++;
+          }
+        } catch (VfioctlException e) {
+          failed++;
+          failures.accept(e.getMessage());
+        }
+      }
+      return new LoadSummary(applied, unchanged, failed, absent);
+    });
+  }
+
+  private List<PersistedOverrides.Entry> savedEntries() throws VfioctlException {
+    try {
+      return host.persisted().list(settings.bus());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + IoErrors.describe(e));
+    }
+  }
+
+  private Optional<Outcome> loadSaved(DevicePaths paths) throws VfioctlException {
     Optional<String> saved;
     try {
       saved = host.persisted().read(paths.device());
@@ -63,7 +132,7 @@ public final class OverrideEngine {
       throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
     }
     if (saved.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     String word;
     try {
@@ -72,8 +141,7 @@ public final class OverrideEngine {
       throw new VfioctlException(host.persisted().displayPath(paths.device()) + ": " + e.getMessage()
           + "; fix or remove the file");
     }
-    apply(paths, word, false);
-    return true;
+    return Optional.of(apply(paths, word, false));
   }
 
   private static String validDriver(String driver) throws VfioctlException {
@@ -85,13 +153,47 @@ public final class OverrideEngine {
   }
 
   private DeviceState state(DevicePaths paths) {
-    Sysfs sysfs = host.sysfs();
-    return new DeviceState(
-        sysfs.read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
-        sysfs.linkName(paths.driverLink()));
+    return Restorer.state(host, paths);
   }
 
-  private void apply(DevicePaths paths, String word, boolean save) throws VfioctlException {
+  private interface Locked<T> {
+    T run() throws VfioctlException;
+  }
+
+  /**
+   * Runs {@code action} holding the global lock, after rolling back what an interrupted call
+   * left (so that no change starts from a half-made state); a dry run changes nothing and takes
+   * no lock.
+   */
+  private <T> T locked(Locked<T> action) throws VfioctlException {
+    if (settings.dryRun()) {
+      return action.run();
+    }
+    return withLock(() -> {
+      new Recovery(host, log, restorer).run();
+      return action.run();
+    });
+  }
+
+  /** {@code vfioctl recover}: rolls back what interrupted calls left and reports it. */
+  public Recovery.Report recover() throws VfioctlException {
+    return withLock(() -> new Recovery(host, log, restorer).run());
+  }
+
+  private <T> T withLock(Locked<T> action) throws VfioctlException {
+    try (GlobalLock lock = host.lock(settings.lockWait(), settings.command(),
+        holder -> log.warn("waiting for " + holder + " to finish"))) {
+      return action.run();
+    } catch (GlobalLock.TimeoutException e) {
+      throw new VfioctlException(e.getMessage() + "; it is probably stuck in a sysfs write (its own message says which);"
+          + " try again later");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot lock " + Host.LOCK_FILE + ": " + IoErrors.describe(e));
+    }
+  }
+
+  /** Moves the device to {@code word}'s driver; the caller holds the lock (or is a dry run). */
+  private Outcome apply(DevicePaths paths, String word, boolean save) throws VfioctlException {
     DeviceName name = paths.device();
     Target target = word.isEmpty() ? Target.CLEAR : targets.resolve(paths, word);
     if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
@@ -100,19 +202,86 @@ public final class OverrideEngine {
       log.debug("setting driver override for " + name + ": " + target.driver());
     }
     if (settings.dryRun()) {
-      for (Action a : plan(paths, target, word, save, state(paths)).steps()) {
-        log.action(a);
-      }
-      return;
+      List<Action> steps = plan(paths, target, word, save, state(paths)).steps();
+      steps.forEach(log::action);
+      return steps.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
     }
-    try (GlobalLock lock = host.lock()) {
-      loadModule(paths, target, word);
-      target = targets.confirm(target, word);
-      DeviceState before = state(paths);
-      OverridePlan plan = plan(paths, target, word, save, before);
-      run(paths, plan, before, target);
+    loadModule(paths, target, word);
+    Target confirmed = targets.confirm(target, word);
+    DeviceState before = state(paths);
+    OverridePlan plan = plan(paths, confirmed, word, save, before);
+    if (plan.steps().stream().allMatch(step -> step instanceof Action.LoadModule)) {
+      log.debug(name + " is already bound as asked; nothing to do");
+      return Outcome.ALREADY_IN_EFFECT;
+    }
+    journaled(paths, before, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
+    return Outcome.CHANGED;
+  }
+
+  private interface Change {
+    void run(Optional<String> savedBefore) throws RolledBack, Interruption.Requested;
+  }
+
+  /**
+   * Runs a change with its journal entry in place: written before the first write, removed once
+   * the change completed or was rolled back. Whatever stops the change midway (a signal, an
+   * internal error) rolls it back first; only a process killed outright leaves the entry, for
+   * the next call to recover.
+   */
+  private void journaled(DevicePaths paths, DeviceState before, Change change) throws VfioctlException {
+    Optional<String> savedBefore = savedNow(paths);
+    try {
+      interruption.enter();
+    } catch (Interruption.Requested e) {
+      throw new VfioctlException("interrupted by a signal before changing " + paths.device() + "; nothing changed");
+    }
+    try {
+      try {
+        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore));
+      } catch (IOException e) {
+        throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
+            + IoErrors.describe(e) + "; nothing changed");
+      }
+      try {
+        change.run(savedBefore);
+      } catch (Interruption.Requested e) {
+        RolledBack reported = rollBack(paths, before, savedBefore, "interrupted by a signal while changing " + paths.device());
+        log.warn(reported.getMessage());
+        throw endJournal(paths, reported);
+      } catch (RuntimeException e) {
+        throw endJournal(paths, rollBack(paths, before, savedBefore, "internal error while changing " + paths.device()
+            + " (" + e + ")", e));
+      } catch (RolledBack e) {
+        throw endJournal(paths, e);
+      }
+      endJournal(paths);
+    } finally {
+      interruption.leave();
+    }
+  }
+
+  /** A rolled-back change is over; one that could not be restored stays for recovery to retry. */
+  private RolledBack endJournal(DevicePaths paths, RolledBack failure) {
+    if (failure.complete) {
+      endJournal(paths);
+    }
+    return failure;
+  }
+
+  private void endJournal(DevicePaths paths) {
+    try {
+      host.journal().end(paths.device());
     } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + Host.LOCK_FILE + ": " + IoErrors.describe(e));
+      log.warn("cannot remove the journal entry of " + paths.device() + ": " + IoErrors.describe(e)
+          + "; the next call will roll this change back");
+    }
+  }
+
+  private Optional<String> savedNow(DevicePaths paths) throws VfioctlException {
+    try {
+      return host.persisted().read(paths.device());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
     }
   }
 
@@ -136,7 +305,8 @@ public final class OverrideEngine {
     }
   }
 
-  private void run(DevicePaths paths, OverridePlan plan, DeviceState before, Target target) throws VfioctlException {
+  private void run(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
+      throws RolledBack, Interruption.Requested {
     DeviceName name = paths.device();
     boolean verified = false;
     for (Action step : plan.steps()) {
@@ -144,24 +314,26 @@ public final class OverrideEngine {
         continue;
       }
       if (!verified && (step instanceof Action.Persist || step instanceof Action.Unpersist)) {
-        verify(paths, plan, before, target);
+        verify(paths, plan, before, savedBefore, target);
         verified = true;
       }
+      interruption.checkpoint();
       log.action(step);
       try {
         perform(step, paths);
       } catch (SysfsWriteException e) {
-        throw rollBack(paths, before, describeFailure(paths, e));
+        throw rollBack(paths, before, savedBefore, describeFailure(paths, e));
       } catch (IOException e) {
-        throw rollBack(paths, before, "cannot save override for " + name + ": " + IoErrors.describe(e));
+        throw rollBack(paths, before, savedBefore, "cannot save override for " + name + ": " + IoErrors.describe(e));
       }
     }
     if (!verified) {
-      verify(paths, plan, before, target);
+      verify(paths, plan, before, savedBefore, target);
     }
   }
 
-  private void verify(DevicePaths paths, OverridePlan plan, DeviceState before, Target target) throws VfioctlException {
+  private void verify(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
+      throws RolledBack {
     if (plan.expectedDriver().isEmpty()) {
       return;
     }
@@ -171,7 +343,7 @@ public final class OverrideEngine {
     if (!ok) {
       String why = now.driver().map(d -> "bound to " + d + " instead").orElse("no driver took it");
       String to = target.driver().isEmpty() ? "its default driver" : "driver " + target.driver();
-      throw rollBack(paths, before, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
+      throw rollBack(paths, before, savedBefore, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
     }
   }
 
@@ -199,34 +371,29 @@ public final class OverrideEngine {
     return e.getMessage();
   }
 
-  /** Puts the device back as {@code before} and returns the exception that reports both. */
-  private VfioctlException rollBack(DevicePaths paths, DeviceState before, String failure) {
-    List<String> problems = new ArrayList<>();
-    for (Action.Write step : OverridePlan.restore(paths, before, state(paths))) {
-      log.action(step);
-      try {
-        host.sysfs().write(step.path(), step.value());
-      } catch (SysfsWriteException e) {
-        problems.add(e.getMessage());
-      }
+  /** A failed change, rolled back: {@code complete} when the device is as it was before. */
+  private static final class RolledBack extends VfioctlException {
+    private static final long serialVersionUID = 1L;
+    final boolean complete;
+
+    RolledBack(String message, int exitCode, boolean complete) {
+      super(message, exitCode);
+      this.complete = complete;
     }
-    DeviceState after = state(paths);
-    if (!after.driver().equals(before.driver()) && before.driver().isPresent() && after.driver().isEmpty()) {
-      Action probe = new Action.Write(paths.driversProbe(), paths.device().name());
-      log.action(probe);
-      try {
-        host.sysfs().write(paths.driversProbe(), paths.device().name());
-      } catch (SysfsWriteException e) {
-        problems.add(e.getMessage());
-      }
-      after = state(paths);
-    }
-    String outcome;
-    if (after.equals(before)) {
-      outcome = before.driver().map(d -> "; restored driver " + d).orElse("; device left unbound as before");
-    } else {
-      outcome = "; COULD NOT RESTORE " + after.differencesFrom(before) + (problems.isEmpty() ? "" : ": " + problems.get(0));
-    }
-    return new VfioctlException(failure + outcome);
+  }
+
+  /** Puts the device and its saved file back as they were and returns the exception that reports both. */
+  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure) {
+    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
+    return new RolledBack(failure + "; " + result.text(), 1, result.complete());
+  }
+
+  /** As above, for a failure of vfioctl itself: exit code 70, and the cause for {@code --verbose}. */
+  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure,
+      RuntimeException cause) {
+    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
+    RolledBack e = new RolledBack(failure + "; " + result.text(), VfioctlException.INTERNAL_ERROR, result.complete());
+    e.initCause(cause);
+    return e;
   }
 }

@@ -6,8 +6,21 @@ package io.vfioctl.ops;
  */
 public class VfioctlException extends Exception {
   private static final long serialVersionUID = 1L;
+  /** The exit code of a failure of vfioctl itself, as sysexits' EX_SOFTWARE. */
+  public static final int INTERNAL_ERROR = 70;
+
+  private final int exitCode;
 
   public VfioctlException(String message) {
+    this(message, 1);
+  }
+
+  public VfioctlException(String message, int exitCode) {
     super(message);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
   }
 }

@@ -101,12 +101,17 @@ public final class TestMachine {
 
   /** Runs vfioctl against this machine. */
   public Result run(String... args) {
+    return runAs("vfioctl", args);
+  }
+
+  /** Runs vfioctl as called by {@code program}: {@code driverctl} through the drop-in link. */
+  public Result runAs(String program, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(env, r -> host()).run(o, e, args);
+      rc = new Main(env, r -> host(), program).run(o, e, args);
     }
     return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
