@@ -122,6 +122,26 @@ class RootConfinementTest extends FakeRootTest {
   }
 
   @Test
+  void lockFileLinkedToAFileOutsideLeavesItAlone() throws IOException {
+    Path victim = outsideFile("victim", "keep\n");
+    link(f.root.resolve("run/vfioctl.lock"), victim);
+    Result r = f.run("--noprobe", "set-override", NIC, "vfio-pci");
+    assertEquals("keep\n", Files.readString(victim), r::toString);
+  }
+
+  @Test
+  void journalLinkedOutsideIsNeitherReadNorWritten() throws IOException {
+    Path journal = Files.createDirectories(outside.resolve("vfioctl/journal"));
+    Path entry = Files.writeString(journal.resolve("pci-0000:00:09.0"), "not a journal entry\n");
+    link(f.root.resolve("run/vfioctl"), outside.resolve("vfioctl"));
+    Result r = f.run("--noprobe", "set-override", NIC, "vfio-pci");
+    assertEquals(0, r.code(), r::toString);
+    try (var files = Files.list(journal)) {
+      assertEquals(List.of(entry), files.toList(), "recovery discarded or wrote a file outside the root");
+    }
+  }
+
+  @Test
   void runDirectoryLinkedOutsideGetsNoLock() throws IOException {
     link(f.root.resolve("run"), outside);
     Result r = f.run("--noprobe", "set-override", NIC, "vfio-pci");
