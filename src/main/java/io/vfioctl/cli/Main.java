@@ -14,12 +14,14 @@ import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.sysfs.SysfsReadException;
 import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +130,9 @@ public final class Main {
         e.getCause().printStackTrace(err);
       }
       return e.exitCode();
+    } catch (SysfsReadException e) {
+      err.println(prefix + e.getMessage());
+      return 1;
     } catch (RuntimeException e) {
       err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {
@@ -169,8 +174,9 @@ public final class Main {
     } catch (InvalidNameException e) {
       throw new UsageException(e.getMessage());
     }
+    Path rootDir = existingDirectory(root);
     try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
-      return execute(c, o, out, err, hosts.apply(Path.of(root)).watched(watchdog), bus);
+      return execute(c, o, out, err, hosts.apply(rootDir).watched(watchdog), bus);
     }
   }
 
@@ -208,6 +214,15 @@ public final class Main {
     return 0;
   }
 
+  private static Path existingDirectory(String root) throws VfioctlException {
+    Path path = Path.of(root);
+    if (!Files.isDirectory(path)) {
+      String problem = Files.exists(path) ? " is not a directory" : " does not exist";
+      throw new VfioctlException("root " + Names.printable(root) + problem + "; check --root or VFIOCTL_ROOT");
+    }
+    return path;
+  }
+
   /**
    * A sysfs access outlived its deadline: say which and why that usually happens, let other
    * callers have the lock, and end the process (the stuck thread cannot be stopped; the journal
@@ -225,7 +240,7 @@ public final class Main {
   private static String commandLine(Command c, Options o) {
     String args = String.join(" ", o.arguments());
     String line = c.word + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
-    return Names.printable(line.length() > 120 ? line.substring(0, 120) + "..." : line);
+    return Names.escaped(line.length() > 120 ? line.substring(0, 120) + "..." : line);
   }
 
   private static Optional<String> nonEmpty(String s) {

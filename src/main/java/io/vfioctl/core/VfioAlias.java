@@ -13,7 +13,9 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
 
   /**
    * The {@code vfio_pci:} lines of a modules.alias text, in file order. Other lines are skipped
-   * with a prefix test, so a 27k-line file costs little more than reading it.
+   * with a prefix test, so a 27k-line file costs little more than reading it. So are lines whose
+   * module is no module name or whose pattern is not printable ASCII: the module becomes a path
+   * and a driver name, and both are printed.
    */
   public static List<VfioAlias> parseAll(CharSequence modulesAlias) {
     List<VfioAlias> result = new ArrayList<>();
@@ -29,7 +31,7 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
       String line = text.substring(from, eol < 0 ? text.length() : eol).strip();
       from = eol < 0 ? text.length() : eol;
       String[] words = line.split("\\s+");
-      if (words.length == 3) {
+      if (words.length == 3 && Names.isModuleName(words[2]) && Names.isPrintableAscii(words[1])) {
         String pattern = words[1].substring(PREFIX.length());
         result.add(new VfioAlias(words[1], ModaliasPattern.parse(pattern), words[2]));
       }

@@ -1,11 +1,13 @@
 package io.vfioctl.host;
 
+import io.vfioctl.sysfs.RegularFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -46,7 +48,7 @@ public final class GlobalLock implements AutoCloseable {
     this.fileLock = fileLock;
   }
 
-  /** Blocks until the lock is free. */
+  /** Blocks until the lock is free. {@code lockFile} must be resolved already (no links). */
   public static GlobalLock acquire(Path lockFile) throws IOException {
     return acquire(lockFile, Duration.ZERO, "", holder -> { });
   }
@@ -74,8 +76,9 @@ public final class GlobalLock implements AutoCloseable {
     }
     try {
       Files.createDirectories(key.getParent());
+      RegularFile.requireIfPresent(key, key.toString());
       FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       try {
         FileLock fileLock = wait.isZero() ? channel.lock() : waitFor(channel, start, wait, waiting, lockFile);
         GlobalLock lock = new GlobalLock(threadLock, channel, fileLock);

@@ -3,6 +3,7 @@ package io.vfioctl.host;
 import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.sysfs.ConfinedRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,12 @@ import java.util.List;
 public final class Journal {
   private static final int MAX_ENTRY_BYTES = 64 * 1024;
 
-  private final Path dir;
+  private final ConfinedRoot root;
+  private final String dir;
 
-  public Journal(Path dir) {
+  /** @param dir the directory below {@code root}, as on the running system ({@code /run/vfioctl/journal}) */
+  public Journal(ConfinedRoot root, String dir) {
+    this.root = root;
     this.dir = dir;
   }
 
@@ -32,25 +36,27 @@ public final class Journal {
   public record Entry(String file, ChangeRecord record, String problem) {}
 
   public void begin(ChangeRecord record) throws IOException {
-    AtomicFiles.write(dir, record.device().persistedFileName(), record.encode().getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(root.resolve(dir), record.device().persistedFileName(),
+        record.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   public void end(DeviceName device) throws IOException {
-    AtomicFiles.delete(dir, device.persistedFileName());
+    AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
 
   public void discard(String file) throws IOException {
-    AtomicFiles.delete(dir, file);
+    AtomicFiles.delete(root.resolve(dir), file);
   }
 
   /** What earlier, interrupted calls left; call only while holding the global lock. */
   public List<Entry> leftBehind() throws IOException {
     List<Entry> entries = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
+    Path real = root.resolve(dir);
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       return entries;
     }
-    AtomicFiles.removeStaleTemporaries(dir);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+    AtomicFiles.removeStaleTemporaries(real);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
         if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {

@@ -181,14 +181,14 @@ public final class OverrideEngine {
   }
 
   private <T> T withLock(Locked<T> action) throws VfioctlException {
-    try (GlobalLock lock = GlobalLock.acquire(host.lockFile(), settings.lockWait(), settings.command(),
+    try (GlobalLock lock = host.lock(settings.lockWait(), settings.command(),
         holder -> log.warn("waiting for " + holder + " to finish"))) {
       return action.run();
     } catch (GlobalLock.TimeoutException e) {
       throw new VfioctlException(e.getMessage() + "; it is probably stuck in a sysfs write (its own message says which);"
           + " try again later");
     } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
+      throw new VfioctlException("cannot lock " + Host.LOCK_FILE + ": " + IoErrors.describe(e));
     }
   }
 
@@ -239,7 +239,7 @@ public final class OverrideEngine {
       try {
         host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore));
       } catch (IOException e) {
-        throw new VfioctlException("cannot write the journal under " + host.path("/run/vfioctl") + ": "
+        throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
             + IoErrors.describe(e) + "; nothing changed");
       }
       try {

@@ -57,7 +57,7 @@ public final class Recovery {
         }
       }
     } catch (IOException e) {
-      throw new VfioctlException("cannot read the journal under " + host.path("/run/vfioctl") + ": " + IoErrors.describe(e));
+      throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
     }
     return new Report(List.copyOf(recovered), List.copyOf(failed));
   }

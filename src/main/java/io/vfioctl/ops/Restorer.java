@@ -81,14 +81,7 @@ final class Restorer {
       String restored = before.driver().map(d -> "restored driver " + d).orElse("device left unbound as before");
       return problems.isEmpty() ? new Result(true, restored) : new Result(false, restored + ", but " + problems.get(0));
     }
-    List<String> wrong = new ArrayList<>();
-    if (!after.driver().equals(before.driver())) {
-      wrong.add("driver is " + after.driver().orElse("none") + ", was " + before.driver().orElse("none"));
-    }
-    if (!after.override().equals(before.override())) {
-      wrong.add("override is " + after.override().orElse("(none)") + ", was " + before.override().orElse("(none)"));
-    }
-    return new Result(false, "COULD NOT RESTORE the device (" + String.join("; ", wrong) + ")"
+    return new Result(false, "COULD NOT RESTORE " + after.differencesFrom(before)
         + (problems.isEmpty() ? "" : ": " + problems.get(0)));
   }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.sysfs.Sysfs;
 import io.vfioctl.sysfs.SysfsWriteException;
 import io.vfioctl.testing.TestMachine;
@@ -311,7 +312,7 @@ class CrashRecoveryTest {
 
     final class FaultyPersisted extends PersistedOverrides {
       FaultyPersisted() {
-        super(m.root.resolve("etc/driverctl.d"), Host.CONF_DIR);
+        super(new ConfinedRoot(m.root), Host.CONF_DIR);
       }
 
       @Override

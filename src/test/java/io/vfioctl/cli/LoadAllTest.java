@@ -103,7 +103,7 @@ class LoadAllTest extends MachineTest {
   void theSavedFileIsReadUnderTheLock() throws Exception {
     m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
     CompletableFuture<Result> load;
-    try (GlobalLock held = GlobalLock.acquire(m.host().lockFile())) {
+    try (GlobalLock held = m.host().lock()) {
       Thread[] runner = new Thread[1];
       load = CompletableFuture.supplyAsync(() -> {
         runner[0] = Thread.currentThread();

@@ -46,6 +46,16 @@ class VfioRankingTest {
   }
 
   @Test
+  void linesWhoseModuleOrPatternCouldMisleadAreSkipped() {
+    List<VfioAlias> aliases = VfioAlias.parseAll("alias vfio_pci:v*d*sv*sd*bc*sc*i* bad\0mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* ../../../../tmp/evil_mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* \u001b[31mred\n"
+        + "alias vfio_pci:v*d*sv*sd\u001b[2J*bc*sc*i* clear_mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+    assertEquals(List.of("vfio_pci"), aliases.stream().map(VfioAlias::module).toList());
+  }
+
+  @Test
   void eachRealVariantBeatsTheGenericDriverForItsDevice() {
     List<VfioAlias> aliases = VfioAlias.parseAll(REAL);
     record Case(int vendor, int device, String module) {}
