@@ -60,7 +60,7 @@ final class CommandLineParser {
         case "--version" -> version = true;
         case "--all" -> all = true;
         case "--vfio" -> vfio = true;
-        default -> throw new UsageException("unknown option: " + arg);
+        default -> throw new UsageException("unknown option: " + Names.printable(arg));
       }
       if (inlineValue.isPresent() && !name.equals("--root") && !name.equals("--bus") && !name.equals("--timeout")) {
         throw new UsageException("option " + name + " takes no value");

@@ -113,7 +113,7 @@ public final class Main {
     }
     Optional<Command> command = Command.byWord(options.command().get());
     if (command.isEmpty()) {
-      return usageError(out, err, "unknown command: " + options.command().get());
+      return usageError(out, err, "unknown command: " + Names.printable(options.command().get()));
     }
     Command c = command.get();
     if (!c.takes(options.arguments().size(), options.all())) {

@@ -41,9 +41,13 @@ public record ChangeRecord(DeviceName device, String dir, DeviceState before, Op
     if (device == null || dir == null || !dir.startsWith("/sys/") || dir.contains("/../")) {
       throw new InvalidNameException("journal entry without a valid device or directory");
     }
+    // Every name is written back to sysfs or a file on recovery: checked as if a user typed it.
     return new ChangeRecord(DeviceName.parse(device, DeviceName.PCI), dir,
-        new DeviceState(Optional.ofNullable(fields.get("override")), Optional.ofNullable(fields.get("driver"))),
-        Optional.ofNullable(fields.get("saved")));
+        new DeviceState(name(fields, "override"), name(fields, "driver")), name(fields, "saved"));
+  }
+
+  private static Optional<String> name(Map<String, String> fields, String key) {
+    return Optional.ofNullable(fields.get(key)).map(v -> Names.requireComponent(v, key));
   }
 
   public DevicePaths paths() {

@@ -12,6 +12,7 @@ import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.ModuleLoadException;
 import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.sysfs.SysfsReadException;
 import io.vfioctl.sysfs.SysfsWriteException;
 import java.io.IOException;
 import java.util.List;
@@ -107,7 +108,7 @@ public final class OverrideEngine {
           } else {
             unchanged++;
           }
-        } catch (VfioctlException e) {
+        } catch (VfioctlException | SysfsReadException e) {
           failed++;
           failures.accept(e.getMessage());
         }
@@ -248,6 +249,8 @@ public final class OverrideEngine {
         RolledBack reported = rollBack(paths, before, savedBefore, "interrupted by a signal while changing " + paths.device());
         log.warn(reported.getMessage());
         throw endJournal(paths, reported);
+      } catch (SysfsReadException e) {
+        throw endJournal(paths, rollBack(paths, before, savedBefore, e.getMessage()));
       } catch (RuntimeException e) {
         throw endJournal(paths, rollBack(paths, before, savedBefore, "internal error while changing " + paths.device()
             + " (" + e + ")", e));

@@ -181,6 +181,18 @@ class CrashRecoveryTest {
     assertEquals(0, m.run("recover").code());
   }
 
+  @Test
+  void aJournalEntryNamingAHostileDriverIsNeverActedOn() {
+    TestMachine m = machine();
+    m.write("run/vfioctl/journal/pci-" + NIC, "device=pci/" + NIC + "\ndir=/sys/bus/pci/devices/" + NIC
+        + "\ndriver=../../../evil\n");
+    int writes = m.kernel.writeLog().size();
+    Result r = m.run("recover");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().contains("discarded the unreadable journal entry pci-" + NIC), r::toString);
+    assertEquals(writes, m.kernel.writeLog().size(), () -> m.kernel.writeLog().toString());
+  }
+
   @AfterAll
   static void report() {
     System.out.printf("fault injection: %d faults survived (%d kills recovered by the next call, %d internal errors"
