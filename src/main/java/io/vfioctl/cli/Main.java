@@ -125,7 +125,9 @@ public final class Main {
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     } catch (VfioctlException e) {
-      err.println(prefix + e.getMessage());
+      if (!e.reported()) {
+        err.println(prefix + e.getMessage());
+      }
       if (options.verbose() && e.getCause() != null) {
         e.getCause().printStackTrace(err);
       }

@@ -247,7 +247,9 @@ public final class OverrideEngine {
         change.run(savedBefore);
       } catch (Interruption.Requested e) {
         RolledBack reported = rollBack(paths, before, savedBefore, "interrupted by a signal while changing " + paths.device());
+        // Said at once: once this change is over, the signal's handler lets the JVM exit.
         log.warn(reported.getMessage());
+        reported.markReported();
         throw endJournal(paths, reported);
       } catch (SysfsReadException e) {
         throw endJournal(paths, rollBack(paths, before, savedBefore, e.getMessage()));

@@ -10,6 +10,7 @@ public class VfioctlException extends Exception {
   public static final int INTERNAL_ERROR = 70;
 
   private final int exitCode;
+  private boolean reported;
 
   public VfioctlException(String message) {
     this(message, 1);
@@ -22,5 +23,15 @@ public class VfioctlException extends Exception {
 
   public int exitCode() {
     return exitCode;
+  }
+
+  /** Whether the message was already printed (as a change does when a signal cuts it short). */
+  public boolean reported() {
+    return reported;
+  }
+
+  VfioctlException markReported() {
+    reported = true;
+    return this;
   }
 }

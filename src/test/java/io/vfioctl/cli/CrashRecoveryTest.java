@@ -113,6 +113,10 @@ class CrashRecoveryTest {
               Result r = injector.run(s.args());
               if (k < steps) {
                 assertTrue(r.code() == 1 && r.err().contains("interrupted by a signal"), () -> what + "\n" + r);
+                if (oneDevice) {
+                  assertEquals(1, r.err().lines().filter(l -> l.contains("interrupted by a signal")).count(),
+                      () -> what + ": said more than once\n" + r);
+                }
                 rolledBack = oneDevice;
               }
               signals++;
