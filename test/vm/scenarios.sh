@@ -479,6 +479,27 @@ else
     not_ready vf8-shared-group
 fi
 
+# 14. A device no host driver can claim (edu): unset-override hands it back unbound.
+if [ $VF_READY = 1 ]; then
+    begin vf14-unset-no-host-driver
+    d=$(new_batch s14 <<EOF
+set-override $EDU vfio
+unset-override $EDU
+EOF
+)
+    run_batch "$d"; show "$d" 1 | detail; show "$d" 2 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "set-override vfio rc $(rc_of "$d" 1)"
+    [ "$(rc_of "$d" 2)" = 0 ] || bad "unset-override rc $(rc_of "$d" 2)"
+    grep -q "no host driver can claim $EDU" "$d/2.err" || bad "unset-override did not say why edu stays unbound"
+    is_drv "$EDU" "(none)" || bad "edu on $(drv_of "$EDU") after unset-override"
+    [ "$(override_of "$EDU")" = "(null)" ] || bad "edu kept override $(override_of "$EDU")"
+    want "the saved override of edu was kept" test ! -e "/etc/driverctl.d/pci-$EDU"
+    finish
+    reset_all
+else
+    not_ready vf14-unset-no-host-driver
+fi
+
 # ====================================================== the user's entry points
 # 9. The checkout launcher (bin/vfioctl), as a user runs it, on this guest's CPU, while the
 #    checkout holds a start-up cache trained on the host's CPU (test/vm/run trains it).

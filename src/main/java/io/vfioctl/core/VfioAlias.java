@@ -9,6 +9,8 @@ import java.util.List;
  */
 public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
   public static final String PREFIX = "vfio_pci:";
+  /** The prefix of host drivers' aliases, which {@link #parseAll(CharSequence, String)} also reads. */
+  public static final String HOST_PREFIX = "pci:";
   public static final String GENERIC_MODULE = "vfio_pci";
 
   /**
@@ -18,9 +20,14 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
    * and a driver name, and both are printed.
    */
   public static List<VfioAlias> parseAll(CharSequence modulesAlias) {
+    return parseAll(modulesAlias, PREFIX);
+  }
+
+  /** The lines of one prefix: {@link #PREFIX}, or {@link #HOST_PREFIX} for the host drivers'. */
+  public static List<VfioAlias> parseAll(CharSequence modulesAlias, String prefix) {
     List<VfioAlias> result = new ArrayList<>();
     String text = modulesAlias.toString();
-    String needle = "alias " + PREFIX;
+    String needle = "alias " + prefix;
     int from = 0;
     while ((from = text.indexOf(needle, from)) >= 0) {
       if (from > 0 && text.charAt(from - 1) != '\n') {
@@ -32,7 +39,7 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
       from = eol < 0 ? text.length() : eol;
       String[] words = line.split("\\s+");
       if (words.length == 3 && Names.isModuleName(words[2]) && Names.isPrintableAscii(words[1])) {
-        String pattern = words[1].substring(PREFIX.length());
+        String pattern = words[1].substring(prefix.length());
         result.add(new VfioAlias(words[1], ModaliasPattern.parse(pattern), words[2]));
       }
     }

@@ -345,6 +345,11 @@ public final class OverrideEngine {
     String expected = plan.expectedDriver().get();
     DeviceState now = state(paths);
     boolean ok = expected.isEmpty() ? now.driver().isPresent() : now.boundTo(expected);
+    if (!ok && expected.isEmpty() && now.driver().isEmpty() && targets.noHostDriverFor(paths)) {
+      log.warn("no host driver can claim " + paths.device() + " (no pci: alias of the kernel's modules matches it);"
+          + " it stays unbound");
+      return;
+    }
     if (!ok) {
       String why = now.driver().map(d -> "bound to " + d + " instead").orElse("no driver took it");
       String to = target.driver().isEmpty() ? "its default driver" : "driver " + target.driver();

@@ -33,6 +33,7 @@ public final class VfioResolver {
   private final Host host;
   private final Map<String, VfioRanking.Result> rankings = new HashMap<>();
   private List<VfioAlias> aliases;
+  private List<VfioAlias> hostAliases;
   private String kernel;
 
   public VfioResolver(Host host) {
@@ -94,6 +95,25 @@ public final class VfioResolver {
     return new Resolution(device, modalias, kernel, choices, ranked.ambiguous(), warning);
   }
 
+  /**
+   * A host (not VFIO) driver module that could claim a device of this modalias: one whose
+   * {@code pci:} alias in modules.alias or modules.builtin.alias matches it. Empty when none
+   * could; unknown (an exception) when modules.alias cannot be read.
+   */
+  public Optional<String> hostDriverFor(String modalias) throws VfioctlException {
+    aliases();
+    if (hostAliases == null) {
+      String builtin = aliasFile(kernel).replace("/modules.alias", "/modules.builtin.alias");
+      StringBuilder text = new StringBuilder(read(aliasFile(kernel)));
+      if (host.files().exists(builtin)) {
+        text.append('\n').append(read(builtin));
+      }
+      hostAliases = VfioAlias.parseAll(text, VfioAlias.HOST_PREFIX);
+    }
+    String subject = modalias.startsWith("pci:") ? modalias.substring(4) : modalias;
+    return hostAliases.stream().filter(a -> a.matches(subject)).map(VfioAlias::module).findFirst();
+  }
+
   /** Reads modules.alias now, failing with a message that names it when it cannot be read. */
   public void requireAliases() throws VfioctlException {
     aliases();
@@ -103,16 +123,20 @@ public final class VfioResolver {
     if (aliases == null) {
       kernel = kernelRelease();
       String file = aliasFile(kernel);
-      try {
-        aliases = VfioAlias.parseAll(new String(host.files().read(file, MODULES_ALIAS), StandardCharsets.ISO_8859_1));
-      } catch (NoSuchFileException e) {
-        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
-            + ", or force a driver with set-override <device> vfio-pci");
-      } catch (IOException e) {
-        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + IoErrors.describe(e));
-      }
+      aliases = VfioAlias.parseAll(read(file));
     }
     return aliases;
+  }
+
+  private String read(String file) throws VfioctlException {
+    try {
+      return new String(host.files().read(file, MODULES_ALIAS), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
+          + ", or force a driver with set-override <device> vfio-pci");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + IoErrors.describe(e));
+    }
   }
 
   private String kernelRelease() throws VfioctlException {
