@@ -65,15 +65,20 @@ public final class Main {
     PrintStream out = stream(FileDescriptor.out);
     // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    int rc = forThisProcess().run(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(rc);
+  }
+
+  /** The Main of the running process: its environment, its name, and a hook for its signals. */
+  static Main forThisProcess() {
     // The launcher passes the name it was called by; a JVM cannot see argv[0].
     Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
     // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
     // change in progress roll back before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> main.interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)));
-    int rc = main.run(out, err, args);
-    out.flush();
-    err.flush();
-    System.exit(rc);
+    return main;
   }
 
   private static PrintStream stream(FileDescriptor fd) {

@@ -2,6 +2,7 @@ package io.vfioctl.testing;
 
 import io.vfioctl.cli.Main;
 import io.vfioctl.host.Host;
+import io.vfioctl.host.RootLayout;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,65 +18,33 @@ import java.util.Map;
  */
 public final class FakeRoot {
   public final Path root;
+  private final RootLayout layout;
 
   public FakeRoot(Path root) throws IOException {
     this.root = root;
-    Files.createDirectories(root.resolve("sys/bus/pci/devices"));
-    Files.createDirectories(root.resolve("sys/bus/pci/drivers"));
-    Files.createDirectories(root.resolve("sys/module"));
-    Files.createDirectories(root.resolve("etc/driverctl.d"));
-    write(root.resolve("sys/bus/pci/drivers_probe"), "");
+    this.layout = new RootLayout(root);
   }
 
-  /**
-   * Adds a PCI device.
-   *
-   * @param override the raw text of driver_override, or null for a device without that file
-   * @param driver the bound driver, or null
-   */
+  /** @see RootLayout#device */
   public FakeRoot device(String name, int vendor, int device, int classCode, String override, String driver)
       throws IOException {
-    Path dir = Files.createDirectories(root.resolve("sys/devices/pci0000:00/" + name));
-    write(dir.resolve("vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("device"), String.format("0x%04x\n", device));
-    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", device));
-    write(dir.resolve("class"), String.format("0x%06x\n", classCode));
-    write(dir.resolve("numa_node"), "-1\n");
-    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", vendor, device, vendor,
-        device, classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
-    if (override != null) {
-      write(dir.resolve("driver_override"), override + "\n");
-    }
-    if (driver != null) {
-      Path driverDir = Files.createDirectories(root.resolve("sys/bus/pci/drivers/" + driver));
-      for (String f : new String[] {"bind", "unbind", "new_id", "remove_id"}) {
-        if (!Files.exists(driverDir.resolve(f))) {
-          write(driverDir.resolve(f), "");
-        }
-      }
-      Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
-    }
-    Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));
+    layout.device(name, vendor, device, classCode, override, driver);
     return this;
   }
 
   public FakeRoot persisted(String fileName, String content) throws IOException {
-    write(root.resolve("etc/driverctl.d/" + fileName), content);
+    layout.persisted(fileName, content);
     return this;
   }
 
   /** The directory of a device added with {@link #device}, or a file in it. */
   public Path deviceDir(String name) {
-    return root.resolve("sys/devices/pci0000:00/" + name);
+    return layout.deviceDir(name);
   }
 
   /** Makes the root's kernel {@code release} with this modules.alias text. */
   public FakeRoot kernel(String release, String modulesAlias) throws IOException {
-    Files.createDirectories(root.resolve("proc/sys/kernel"));
-    write(root.resolve("proc/sys/kernel/osrelease"), release + "\n");
-    Files.createDirectories(root.resolve("lib/modules/" + release));
-    write(root.resolve("lib/modules/" + release + "/modules.alias"), modulesAlias);
+    layout.kernel(release, modulesAlias);
     return this;
   }
 
@@ -100,7 +69,4 @@ public final class FakeRoot {
     return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  private static void write(Path p, String content) throws IOException {
-    Files.writeString(p, content);
-  }
 }
