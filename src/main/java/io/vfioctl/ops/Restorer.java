@@ -42,7 +42,15 @@ final class Restorer {
     }
     DeviceState after = state(host, paths);
     if (!after.driver().equals(before.driver()) && before.driver().isPresent() && after.driver().isEmpty()) {
+      // The bind file refused: let the kernel probe, with no other driver named meanwhile.
+      boolean otherNamed = before.override().isPresent() && !before.override().equals(before.driver());
+      if (otherNamed) {
+        write(new Action.Write(paths.driverOverride(), ""), problems);
+      }
       write(new Action.Write(paths.driversProbe(), paths.device().name()), problems);
+      if (otherNamed) {
+        write(new Action.Write(paths.driverOverride(), before.override().get()), problems);
+      }
       after = state(host, paths);
     }
     saved.ifPresent(s -> restoreSaved(paths, s, problems));

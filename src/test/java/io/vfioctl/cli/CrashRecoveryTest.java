@@ -63,6 +63,12 @@ class CrashRecoveryTest {
         new Scenario("set-override over a saved none", m -> m.run("set-override", FN0, "none"), "set-override", FN0, "vfio-pci"),
         new Scenario("unset-override --nosave", m -> m.run("set-override", VIRTIO, "vfio-pci"), "--nosave", "unset-override", VIRTIO),
         new Scenario("set-override --nosave", m -> {}, "--nosave", "set-override", VIRTIO, "vfio-pci"),
+        new Scenario("unset-override of a device on e1000 with a stray vfio-pci override",
+            m -> m.run("--noprobe", "--nosave", "set-override", NIC, "vfio-pci"), "unset-override", NIC),
+        new Scenario("set-override edu vfio over a stray vfio-pci override", m -> {
+          m.load("vfio_pci");
+          m.run("--noprobe", "--nosave", "set-override", EDU, "vfio-pci");
+        }, "set-override", EDU, "vfio"),
         new Scenario("load-override --all", m -> {
           m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
           m.write("etc/driverctl.d/pci-" + EDU, "vfio\n");
