@@ -507,13 +507,14 @@ begin vf9-launcher-other-cpu
 settings=$VMTEST_REPO/target/cache/launch
 host_cpu=$(sed -n 's/^cpu=//p' "$settings" 2>/dev/null)
 host_cache=$(sed -n 's/^cache=-XX:[A-Za-z]*=//p' "$settings" 2>/dev/null)
-guest_cpu=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo)
+. "$VMTEST_REPO/dist/launcher/jvm-options"   # cpu_features, as the launcher computes it
+cpu_features
+guest_cpu=$cpu_features
 [ -n "$host_cpu" ] || bad "no host-trained settings in $settings"
 [ "$host_cpu" != "$guest_cpu" ] || bad "the guest CPU has the host's features: this check proves nothing (change qemu -cpu)"
-echo "  | host CPU features: $(wc -w <<<"$host_cpu"), guest: $(wc -w <<<"$guest_cpu"), only on the host: $(comm -23 <(tr ' ' '\n' <<<"${host_cpu#*:}" | sort) <(tr ' ' '\n' <<<"${guest_cpu#*:}" | sort) | grep -c .)"
+echo "  | host CPU features: $(wc -w <<<"$host_cpu"), guest: $(wc -w <<<"$guest_cpu"), only on the host: $(comm -23 <(tr ' ' '\n' <<<"$host_cpu" | sort) <(tr ' ' '\n' <<<"$guest_cpu" | sort) | xargs)"
 if [ -f "$host_cache" ]; then
     # The control: the host's cache used directly, as the old launcher did.
-    . "$VMTEST_REPO/dist/launcher/jvm-options"
     jv=$(sed -n 's/^java=//p' "$settings")
     (cd "$WORK" && "$jv" $jvm_opts "$(sed -n 's/^cache=//p' "$settings")" -XX:ErrorFile="$WORK/control_hs_err.log" \
         -cp "$VMTEST_REPO/target/vfioctl.jar" io.vfioctl.cli.Main vfio-driver "$EDU" >"$WORK/control.out" 2>&1)

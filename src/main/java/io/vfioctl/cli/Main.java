@@ -1,5 +1,6 @@
 package io.vfioctl.cli;
 
+import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
@@ -42,6 +43,8 @@ public final class Main {
   private final String program;
   private final String prefix;
   private final Interruption interruption = new Interruption();
+  /** Who the journal says makes a change; tests play a process that is gone. */
+  private ChangeRecord.Owner owner = Settings.thisProcess();
   /** Ends the process after a stuck sysfs access; tests replace it. */
   private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
@@ -83,6 +86,12 @@ public final class Main {
 
   private static PrintStream stream(FileDescriptor fd) {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
+  }
+
+  /** For tests: the process the journal names as making the changes. */
+  Main owner(ChangeRecord.Owner process) {
+    this.owner = process;
+    return this;
   }
 
   /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
@@ -190,7 +199,7 @@ public final class Main {
   private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
       throws VfioctlException, UsageException {
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
-        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o));
+        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner);
     CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
     OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
@@ -236,10 +245,11 @@ public final class Main {
    * keeps a change in progress for {@code vfioctl recover}).
    */
   private void stuck(PrintStream err, String what, Options o) {
+    GlobalLock.releaseForExit(); // first: a stderr that blocks must not keep other callers waiting
     err.println(prefix + what + " has not returned after " + o.timeoutSeconds() + " s: " + StuckAccess.why(what)
-        + "; if a change was in progress, 'vfioctl recover' rolls it back once the call returns (--timeout sets the deadline)");
+        + "; a change in progress stays in the journal until the call returns, then 'vfioctl recover' rolls it back"
+        + " (--timeout sets the deadline)");
     err.flush();
-    GlobalLock.releaseForExit();
     onStuck.run();
   }
 

@@ -57,8 +57,9 @@ final class AtomicFiles {
       return 0;
     }
     int removed = 0;
+    // Only the names write() makes: "." + name + "." + createTempFile's digits + ".tmp".
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir,
-        p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(TEMP_SUFFIX))) {
+        p -> p.getFileName().toString().matches("\\..+\\.[0-9]+\\" + TEMP_SUFFIX))) {
       for (Path p : stale) {
         if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
           removed++;

@@ -44,8 +44,17 @@ public final class Journal {
     AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
 
+  /** Removes an entry, by its file's name; anything but a regular file is left alone. */
   public void discard(String file) throws IOException {
-    AtomicFiles.delete(root.resolve(dir), file);
+    Path real = root.resolve(dir);
+    if (Files.isRegularFile(real.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+      AtomicFiles.delete(real, file);
+    }
+  }
+
+  /** Whether a change of {@code device} has an entry: it was cut short and not yet rolled back. */
+  public boolean has(DeviceName device) throws IOException {
+    return Files.exists(root.resolve(dir).resolve(device.persistedFileName()), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** What earlier, interrupted calls left; call only while holding the global lock. */
@@ -68,7 +77,7 @@ public final class Journal {
           if (bytes.length > MAX_ENTRY_BYTES) {
             entries.add(new Entry(name, null, "larger than " + MAX_ENTRY_BYTES + " bytes"));
           } else {
-            entries.add(new Entry(name, ChangeRecord.decode(new String(bytes, StandardCharsets.UTF_8)), null));
+            entries.add(new Entry(name, ChangeRecord.decode(name, new String(bytes, StandardCharsets.UTF_8)), null));
           }
         } catch (InvalidNameException e) {
           entries.add(new Entry(name, null, e.getMessage()));

@@ -215,7 +215,9 @@ public final class OverrideEngine {
       log.debug(name + " is already bound as asked; nothing to do");
       return Outcome.ALREADY_IN_EFFECT;
     }
-    journaled(paths, before, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
+    DeviceState goal = new DeviceState(confirmed.driver().isEmpty() ? Optional.empty() : Optional.of(confirmed.driver()),
+        plan.expectedDriver());
+    journaled(paths, before, goal, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
     return Outcome.CHANGED;
   }
 
@@ -229,7 +231,12 @@ public final class OverrideEngine {
    * internal error) rolls it back first; only a process killed outright leaves the entry, for
    * the next call to recover.
    */
-  private void journaled(DevicePaths paths, DeviceState before, Change change) throws VfioctlException {
+  private void journaled(DevicePaths paths, DeviceState before, DeviceState target, Change change)
+      throws VfioctlException {
+    if (journalHas(paths)) {
+      throw new VfioctlException("an interrupted change of " + paths.device() + " is not rolled back yet; run 'vfioctl"
+          + " recover' first (it says why it could not)");
+    }
     Optional<String> savedBefore = savedNow(paths);
     try {
       interruption.enter();
@@ -238,7 +245,7 @@ public final class OverrideEngine {
     }
     try {
       try {
-        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore));
+        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore, target, settings.owner()));
       } catch (IOException e) {
         throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
             + IoErrors.describe(e) + "; nothing changed");
@@ -279,6 +286,14 @@ public final class OverrideEngine {
     } catch (IOException e) {
       log.warn("cannot remove the journal entry of " + paths.device() + ": " + IoErrors.describe(e)
           + "; the next call will roll this change back");
+    }
+  }
+
+  private boolean journalHas(DevicePaths paths) throws VfioctlException {
+    try {
+      return host.journal().has(paths.device());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
     }
   }
 

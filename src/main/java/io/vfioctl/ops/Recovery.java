@@ -1,6 +1,7 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.ChangeRecord;
+import io.vfioctl.core.DeviceState;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.Journal;
 import java.io.IOException;
@@ -36,30 +37,54 @@ public final class Recovery {
         log.debug("removed " + stale + " temporary file(s) an interrupted call left in " + Host.CONF_DIR);
       }
       for (Journal.Entry entry : host.journal().leftBehind()) {
-        if (entry.record() == null) {
-          host.journal().discard(entry.file());
-          report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
-          continue;
-        }
-        ChangeRecord change = entry.record();
-        if (!host.sysfs().exists(change.dir())) {
-          host.journal().end(change.device());
-          report(recovered, "an interrupted change of " + change.device() + " was dropped: the device is gone");
-          continue;
-        }
-        Restorer.Result result = restorer.restore(change.paths(), change.before(), Optional.of(change.savedBefore()));
-        if (result.complete()) {
-          host.journal().end(change.device());
-          report(recovered, "rolled back an interrupted change of " + change.device() + ": " + result.text());
-        } else {
-          report(failed, "could not roll back an interrupted change of " + change.device() + ": " + result.text()
-              + "; run 'vfioctl recover' again, or restore it by hand");
-        }
+        recover(entry, recovered, failed);
       }
     } catch (IOException e) {
       throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
     }
     return new Report(List.copyOf(recovered), List.copyOf(failed));
+  }
+
+  private void recover(Journal.Entry entry, List<String> recovered, List<String> failed) throws IOException {
+    if (entry.record() == null) {
+      host.journal().discard(entry.file());
+      report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
+      return;
+    }
+    ChangeRecord change = entry.record();
+    String what = "an interrupted change of " + change.device();
+    if (alive(change.owner())) {
+      // Only a process whose write is stuck in the kernel lets go of the lock mid-change.
+      report(failed, what + " is still in the kernel (pid " + change.owner().pid() + "); left alone until it returns");
+      return;
+    }
+    if (!host.sysfs().exists(change.dir())) {
+      host.journal().discard(entry.file());
+      report(recovered, what + " was dropped: the device is gone");
+      return;
+    }
+    DeviceState now = Restorer.state(host, change.paths());
+    if (!change.couldHaveLeft(now)) {
+      host.journal().discard(entry.file());
+      report(recovered, what + " was dropped: the device was changed since (override "
+          + now.override().orElse("(none)") + ", driver " + now.driver().orElse("none") + "), and is left so");
+      return;
+    }
+    Restorer.Result result = restorer.restore(change.paths(), change.before(), Optional.of(change.savedBefore()));
+    if (result.complete()) {
+      host.journal().discard(entry.file());
+      report(recovered, "rolled back " + what + ": " + result.text());
+    } else {
+      report(failed, "could not roll back " + what + ": " + result.text()
+          + "; run 'vfioctl recover' again, or restore it by hand");
+    }
+  }
+
+  private static boolean alive(ChangeRecord.Owner owner) {
+    return ProcessHandle.of(owner.pid())
+        .flatMap(p -> p.info().startInstant())
+        .map(start -> start.toEpochMilli() == owner.startMillis())
+        .orElse(false);
   }
 
   private void report(List<String> into, String message) {

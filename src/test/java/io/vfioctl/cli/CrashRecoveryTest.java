@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
@@ -76,6 +77,9 @@ class CrashRecoveryTest {
   }
 
   enum Fault { CRASH_BEFORE, CRASH_AFTER, INTERNAL_ERROR, SIGNAL }
+
+  /** The owner of the changes a simulated crash cuts short: a process that no longer exists. */
+  static final ChangeRecord.Owner GONE = new ChangeRecord.Owner(Integer.MAX_VALUE, 1);
 
   /** What a killed process leaves: nothing runs after it, not even a finally of the engine's. */
   static final class SimulatedCrash extends Error {
@@ -191,16 +195,56 @@ class CrashRecoveryTest {
     assertEquals(0, m.run("recover").code());
   }
 
+  private static String entry(String device, String dir, String extra, ChangeRecord.Owner owner) {
+    return "device=pci/" + device + "\ndir=" + dir + "\n" + extra + "owner=" + owner.pid() + " " + owner.startMillis() + "\n";
+  }
+
+  private static String dirOf(String device) {
+    return "/sys/bus/pci/devices/" + device;
+  }
+
   @Test
-  void aJournalEntryNamingAHostileDriverIsNeverActedOn() {
+  void hostileJournalEntriesAreNeverActedOn() {
     TestMachine m = machine();
-    m.write("run/vfioctl/journal/pci-" + NIC, "device=pci/" + NIC + "\ndir=/sys/bus/pci/devices/" + NIC
-        + "\ndriver=../../../evil\n");
+    m.write("run/vfioctl/journal/pci-" + NIC, entry(NIC, dirOf(NIC), "driver=../../../evil\n", GONE));
+    m.write("run/vfioctl/journal/pci-" + EDU, entry(EDU, dirOf(NIC), "driver=e1000\n", GONE));
+    m.write("run/vfioctl/journal/pci-" + VIRTIO, entry(NIC, dirOf(NIC), "driver=e1000\n", GONE));
+    m.write("run/vfioctl/journal/pci-" + FN0, entry(FN0, dirOf(FN0) + "/..", "", GONE));
+    m.write("run/vfioctl/journal/sub/pci-" + FN0, "anything");
     int writes = m.kernel.writeLog().size();
     Result r = m.run("recover");
     assertEquals(1, r.code(), r::toString);
-    assertTrue(r.err().contains("discarded the unreadable journal entry pci-" + NIC), r::toString);
+    assertEquals(5, r.err().lines().filter(l -> l.contains("journal entry")).count(), r::toString);
     assertEquals(writes, m.kernel.writeLog().size(), () -> m.kernel.writeLog().toString());
+    assertEquals(0, m.run("set-override", NIC, "vfio-pci").code(), "a leftover directory must not block changes");
+  }
+
+  @Test
+  void anEntryWhoseOwnerStillRunsIsLeftAloneAndItsDeviceRefused() {
+    TestMachine m = machine();
+    m.write("run/vfioctl/journal/pci-" + NIC, entry(NIC, dirOf(NIC), "driver=e1000\n", io.vfioctl.ops.Settings.thisProcess()));
+    m.kernel.writeLog();
+    int writes = m.kernel.writeLog().size();
+    Result r = m.run("recover");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().contains("is still in the kernel (pid " + ProcessHandle.current().pid() + ")"), r::toString);
+    Result set = m.run("set-override", NIC, "vfio-pci");
+    assertEquals(1, set.code(), set::toString);
+    assertTrue(set.err().contains("an interrupted change of " + NIC + " is not rolled back yet"), set::toString);
+    assertEquals(writes, m.kernel.writeLog().size(), () -> m.kernel.writeLog().toString());
+  }
+
+  @Test
+  void aDeviceChangedSinceTheInterruptedChangeIsLeftAsItIs() throws Exception {
+    TestMachine m = machine();
+    Injector injector = new Injector(m, Fault.CRASH_AFTER, 2);
+    assertThrows(SimulatedCrash.class, () -> injector.run("set-override", NIC, "vfio-pci"));
+    // Someone (libvirt, by hand) changes it before any vfioctl call.
+    m.kernel.write("/sys/bus/pci/devices/" + NIC + "/driver_override", "none");
+    Result r = m.run("recover");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.err().contains("was dropped: the device was changed since"), r::toString);
+    assertEquals("none", m.override(NIC));
   }
 
   @AfterAll
@@ -268,7 +312,7 @@ class CrashRecoveryTest {
 
     Result run(String... args) {
       Host host = new Host(m.root, new FaultySysfs(), m.kernel.moduleLoader(), new FaultyPersisted());
-      main = new Main(m.env, r -> host, "vfioctl");
+      main = new Main(m.env, r -> host, "vfioctl").owner(GONE);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int rc;
