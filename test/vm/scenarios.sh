@@ -500,6 +500,32 @@ else
     not_ready vf14-unset-no-host-driver
 fi
 
+# 15. A VFIO-bound device held open (as QEMU holds it) is refused, not unbound: the unbind
+#     would block until the holder lets go.
+if [ $VF_READY = 1 ]; then
+    begin vf15-held-device-refused
+    d=$(new_batch s15a <<<"set-override $E1000 vfio-pci")
+    run_batch "$d"; show "$d" 1 | detail
+    g=$(group_of "$E1000")
+    if exec 7<>"/dev/vfio/$g"; then
+        d=$(new_batch s15b <<<"unset-override $E1000")
+        run_batch "$d"; show "$d" 1 | detail
+        [ "$(rc_of "$d" 1)" = 1 ] || bad "held device: rc $(rc_of "$d" 1), wanted 1"
+        grep -q "is in use by pid $$ .* through /dev/vfio/$g" "$d/1.err" || bad "no message naming this shell as the holder"
+        is_drv "$E1000" vfio-pci || bad "held device moved to $(drv_of "$E1000")"
+        exec 7<&-
+    else
+        bad "could not open /dev/vfio/$g"
+    fi
+    d=$(new_batch s15c <<<"unset-override $E1000")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] && is_drv "$E1000" e1000 || bad "after letting go: rc $(rc_of "$d" 1), on $(drv_of "$E1000")"
+    finish
+    reset_all
+else
+    not_ready vf15-held-device-refused
+fi
+
 # ====================================================== the user's entry points
 # 9. The checkout launcher (bin/vfioctl), as a user runs it, on this guest's CPU, while the
 #    checkout holds a start-up cache trained on the host's CPU (test/vm/run trains it).

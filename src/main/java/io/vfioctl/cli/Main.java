@@ -43,6 +43,9 @@ public final class Main {
   private final String program;
   private final String prefix;
   private final Interruption interruption = new Interruption();
+  /** The command's watchdog and stderr, for the signal handler's thread. */
+  private volatile Watchdog watchdog;
+  private volatile PrintStream stderr = System.err;
   /** Who the journal says makes a change; tests play a process that is gone. */
   private ChangeRecord.Owner owner = Settings.thisProcess();
   /** Ends the process after a stuck sysfs access; tests replace it. */
@@ -74,13 +77,27 @@ public final class Main {
     System.exit(rc);
   }
 
+  /**
+   * A signal: the change in progress rolls back; one stuck in the kernel cannot, and then the
+   * other callers get the lock and the user a line saying which access is stuck.
+   */
+  private void interrupted() {
+    if (!interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)) {
+      GlobalLock.releaseForExit();
+      String what = Optional.ofNullable(watchdog).flatMap(Watchdog::current).orElse("a sysfs access");
+      stderr.println(prefix + "interrupted, but " + what + " has not returned: the change stays in the journal until it"
+          + " does, then 'vfioctl recover' rolls it back");
+      stderr.flush();
+    }
+  }
+
   /** The Main of the running process: its environment, its name, and a hook for its signals. */
   static Main forThisProcess() {
     // The launcher passes the name it was called by; a JVM cannot see argv[0].
     Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
     // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
     // change in progress roll back before the JVM exits.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> main.interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)));
+    Runtime.getRuntime().addShutdownHook(new Thread(main::interrupted));
     return main;
   }
 
@@ -192,6 +209,8 @@ public final class Main {
     }
     Path rootDir = existingDirectory(root);
     try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
+      this.watchdog = watchdog;
+      this.stderr = err;
       return execute(c, o, out, err, hosts.apply(rootDir).watched(watchdog), bus);
     }
   }

@@ -25,8 +25,12 @@ public final class Interruption {
     requested = true;
   }
 
-  /** Asks the change in progress, if any, to roll back, and waits up to {@code seconds} for it. */
-  public synchronized void requestAndAwait(long seconds) {
+  /**
+   * Asks the change in progress, if any, to roll back, and waits up to {@code seconds} for it.
+   *
+   * @return false when a change is still in progress: stuck in the kernel
+   */
+  public synchronized boolean requestAndAwait(long seconds) {
     request();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long left;
@@ -35,9 +39,10 @@ public final class Interruption {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
     }
+    return changesInProgress == 0;
   }
 
   /** A change begins; none may begin once a stop was requested. */

@@ -215,10 +215,24 @@ public final class OverrideEngine {
       log.debug(name + " is already bound as asked; nothing to do");
       return Outcome.ALREADY_IN_EFFECT;
     }
+    refuseIfHeld(paths, plan);
     DeviceState goal = new DeviceState(confirmed.driver().isEmpty() ? Optional.empty() : Optional.of(confirmed.driver()),
         plan.expectedDriver());
     journaled(paths, before, goal, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
     return Outcome.CHANGED;
+  }
+
+  /** A VFIO-bound device that a process holds would block the unbind until it lets go. */
+  private void refuseIfHeld(DevicePaths paths, OverridePlan plan) throws VfioctlException {
+    boolean unbinds = plan.steps().stream().anyMatch(s -> s instanceof Action.Write w && w.path().equals(paths.unbind()));
+    if (!unbinds) {
+      return;
+    }
+    Optional<String> holder = new VfioUsers(host).holder(paths);
+    if (holder.isPresent()) {
+      throw new VfioctlException(paths.device() + " is in use by " + holder.get() + "; unbinding it would wait until"
+          + " that process lets go: stop it (shut the guest down, or detach the device from it) first");
+    }
   }
 
   private interface Change {

@@ -47,6 +47,11 @@ public final class Watchdog implements AutoCloseable {
     current = null;
   }
 
+  /** The access in progress, if any. */
+  public java.util.Optional<String> current() {
+    return java.util.Optional.ofNullable(current);
+  }
+
   private synchronized void start() {
     if (thread != null || fired) {
       return;
