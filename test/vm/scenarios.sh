@@ -595,6 +595,10 @@ if [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ]; then
     [ "$rc" = 0 ] || bad "second run exit $rc"
     [ "$out" = "load-override: 0 applied, 2 already in effect, 0 failed, 0 absent" ] || bad "second run: $out"
     w=$(sysfs_writes "$WORK/boot2.strace"); [ -z "$w" ] || { bad "second run wrote to sysfs"; detail <<<"$w"; }
+    cond=$(sed -n 's/^ExecCondition=//p' /usr/lib/systemd/system/vfioctl@.service)
+    ${cond/\%i/pci-$E1000}; rc=$?
+    echo "  | device unit's condition ($cond) for e1000 -> $rc"
+    [ "$rc" = 1 ] || bad "the device unit's condition would start a JVM for an override in effect (exit $rc)"
     out=$(strace -f -qq -e trace=open,openat -o "$WORK/dev.strace" ${dev_cmd/\%I/pci\/$E1000} 2>&1); rc=$?
     [ "$rc" = 0 ] || bad "device unit command exit $rc: $out"
     w=$(sysfs_writes "$WORK/dev.strace"); [ -z "$w" ] || { bad "device unit command wrote to sysfs"; detail <<<"$w"; }

@@ -98,10 +98,17 @@ public final class GlobalLock implements AutoCloseable {
   private static FileLock waitFor(FileChannel channel, long start, Duration wait, Consumer<String> waiting, Path file)
       throws IOException {
     boolean told = false;
+    String holder = holder(channel);
     while (true) {
       FileLock lock = channel.tryLock();
       if (lock != null) {
         return lock;
+      }
+      // The deadline is for one holder: a queue of callers that each finish is no stuck one.
+      String now = holder(channel);
+      if (!now.equals(holder)) {
+        holder = now;
+        start = System.nanoTime();
       }
       long waited = System.nanoTime() - start;
       if (!told && waited > SAY_WAITING_AFTER.toNanos()) {
