@@ -479,6 +479,53 @@ else
     not_ready vf8-shared-group
 fi
 
+# 14. A device no host driver can claim (edu): unset-override hands it back unbound.
+if [ $VF_READY = 1 ]; then
+    begin vf14-unset-no-host-driver
+    d=$(new_batch s14 <<EOF
+set-override $EDU vfio
+unset-override $EDU
+EOF
+)
+    run_batch "$d"; show "$d" 1 | detail; show "$d" 2 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] || bad "set-override vfio rc $(rc_of "$d" 1)"
+    [ "$(rc_of "$d" 2)" = 0 ] || bad "unset-override rc $(rc_of "$d" 2)"
+    grep -q "no host driver can claim $EDU" "$d/2.err" || bad "unset-override did not say why edu stays unbound"
+    is_drv "$EDU" "(none)" || bad "edu on $(drv_of "$EDU") after unset-override"
+    [ "$(override_of "$EDU")" = "(null)" ] || bad "edu kept override $(override_of "$EDU")"
+    want "the saved override of edu was kept" test ! -e "/etc/driverctl.d/pci-$EDU"
+    finish
+    reset_all
+else
+    not_ready vf14-unset-no-host-driver
+fi
+
+# 15. A VFIO-bound device held open (as QEMU holds it) is refused, not unbound: the unbind
+#     would block until the holder lets go.
+if [ $VF_READY = 1 ]; then
+    begin vf15-held-device-refused
+    d=$(new_batch s15a <<<"set-override $E1000 vfio-pci")
+    run_batch "$d"; show "$d" 1 | detail
+    g=$(group_of "$E1000")
+    if exec 7<>"/dev/vfio/$g"; then
+        d=$(new_batch s15b <<<"unset-override $E1000")
+        run_batch "$d"; show "$d" 1 | detail
+        [ "$(rc_of "$d" 1)" = 1 ] || bad "held device: rc $(rc_of "$d" 1), wanted 1"
+        grep -q "is in use by pid $$ .* through /dev/vfio/$g" "$d/1.err" || bad "no message naming this shell as the holder"
+        is_drv "$E1000" vfio-pci || bad "held device moved to $(drv_of "$E1000")"
+        exec 7<&-
+    else
+        bad "could not open /dev/vfio/$g"
+    fi
+    d=$(new_batch s15c <<<"unset-override $E1000")
+    run_batch "$d"; show "$d" 1 | detail
+    [ "$(rc_of "$d" 1)" = 0 ] && is_drv "$E1000" e1000 || bad "after letting go: rc $(rc_of "$d" 1), on $(drv_of "$E1000")"
+    finish
+    reset_all
+else
+    not_ready vf15-held-device-refused
+fi
+
 # ====================================================== the user's entry points
 # 9. The checkout launcher (bin/vfioctl), as a user runs it, on this guest's CPU, while the
 #    checkout holds a start-up cache trained on the host's CPU (test/vm/run trains it).
@@ -486,13 +533,14 @@ begin vf9-launcher-other-cpu
 settings=$VMTEST_REPO/target/cache/launch
 host_cpu=$(sed -n 's/^cpu=//p' "$settings" 2>/dev/null)
 host_cache=$(sed -n 's/^cache=-XX:[A-Za-z]*=//p' "$settings" 2>/dev/null)
-guest_cpu=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo)
+. "$VMTEST_REPO/dist/launcher/jvm-options"   # cpu_features, as the launcher computes it
+cpu_features
+guest_cpu=$cpu_features
 [ -n "$host_cpu" ] || bad "no host-trained settings in $settings"
 [ "$host_cpu" != "$guest_cpu" ] || bad "the guest CPU has the host's features: this check proves nothing (change qemu -cpu)"
-echo "  | host CPU features: $(wc -w <<<"$host_cpu"), guest: $(wc -w <<<"$guest_cpu"), only on the host: $(comm -23 <(tr ' ' '\n' <<<"${host_cpu#*:}" | sort) <(tr ' ' '\n' <<<"${guest_cpu#*:}" | sort) | grep -c .)"
+echo "  | host CPU features: $(wc -w <<<"$host_cpu"), guest: $(wc -w <<<"$guest_cpu"), only on the host: $(comm -23 <(tr ' ' '\n' <<<"$host_cpu" | sort) <(tr ' ' '\n' <<<"$guest_cpu" | sort) | xargs)"
 if [ -f "$host_cache" ]; then
     # The control: the host's cache used directly, as the old launcher did.
-    . "$VMTEST_REPO/dist/launcher/jvm-options"
     jv=$(sed -n 's/^java=//p' "$settings")
     (cd "$WORK" && "$jv" $jvm_opts "$(sed -n 's/^cache=//p' "$settings")" -XX:ErrorFile="$WORK/control_hs_err.log" \
         -cp "$VMTEST_REPO/target/vfioctl.jar" io.vfioctl.cli.Main vfio-driver "$EDU" >"$WORK/control.out" 2>&1)
@@ -547,11 +595,68 @@ if [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ]; then
     [ "$rc" = 0 ] || bad "second run exit $rc"
     [ "$out" = "load-override: 0 applied, 2 already in effect, 0 failed, 0 absent" ] || bad "second run: $out"
     w=$(sysfs_writes "$WORK/boot2.strace"); [ -z "$w" ] || { bad "second run wrote to sysfs"; detail <<<"$w"; }
+    cond=$(sed -n 's/^ExecCondition=//p' /usr/lib/systemd/system/vfioctl@.service)
+    ${cond/\%i/pci-$E1000}; rc=$?
+    echo "  | device unit's condition ($cond) for e1000 -> $rc"
+    [ "$rc" = 1 ] || bad "the device unit's condition would start a JVM for an override in effect (exit $rc)"
     out=$(strace -f -qq -e trace=open,openat -o "$WORK/dev.strace" ${dev_cmd/\%I/pci\/$E1000} 2>&1); rc=$?
     [ "$rc" = 0 ] || bad "device unit command exit $rc: $out"
     w=$(sysfs_writes "$WORK/dev.strace"); [ -z "$w" ] || { bad "device unit command wrote to sysfs"; detail <<<"$w"; }
     grep -cE 'open(at)?\(.*"/sys/' "$WORK/boot2.strace" | sed 's/^/  | sysfs files opened by the second run: /'
     finish
+
+    # 13. Nothing lost: a handover of e1000 held in the middle (strace delays the write to
+    #     drivers_probe), then SIGTERM (what systemd sends when a unit times out) rolls it back
+    #     at once; kill -9 leaves it half made, and 'vfioctl recover' puts e1000 back.
+    begin vf13-signal-and-kill
+    rm -rf /etc/driverctl.d; restore_dev "$E1000"; restore_dev "$EDU"
+    held_handover() { # strace output file: starts set-override with the probe delayed 8 s
+        strace -f -qq --seccomp-bpf -o /dev/null -P /sys/bus/pci/drivers_probe -e trace=write \
+            -e inject=write:delay_enter=8000000 /usr/sbin/vfioctl set-override "$E1000" vfio-pci \
+            >"$WORK/$1.out" 2>"$WORK/$1.err" &
+        HELD=$!
+        local i java=
+        for i in $(seq 1 120); do
+            java=$(pgrep -f "^/[^ ]*/bin/java .*io.vfioctl.cli.Main set-override $E1000")
+            [ -n "$java" ] && [ "$(override_of "$E1000")" = vfio-pci ] && [ ! -L "$P/$E1000/driver" ] && break
+            java=
+            sleep 0.5
+        done
+        JAVA_PID=$java
+        echo "  | $1: vfioctl (pid ${JAVA_PID:-none}) caught with override $(override_of "$E1000"), driver $(drv_of "$E1000")"
+    }
+    held_handover term
+    if [ -n "$JAVA_PID" ]; then
+        kill -TERM "$JAVA_PID"; wait "$HELD"; rc=$?
+        echo "  | SIGTERM -> exit $rc"; detail <"$WORK/term.err"
+        [ "$rc" = 143 ] || bad "SIGTERM: exit $rc, not 143"
+        is_drv "$E1000" e1000 || bad "SIGTERM left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "SIGTERM left override $(override_of "$E1000")"
+        want "SIGTERM saved an override" test ! -e "/etc/driverctl.d/pci-$E1000"
+        grep -q "interrupted by a signal" "$WORK/term.err" || bad "SIGTERM: no message"
+    else
+        bad "never caught the first handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    restore_dev "$E1000"
+    held_handover kill
+    if [ -n "$JAVA_PID" ]; then
+        kill -KILL "$JAVA_PID"; wait "$HELD"
+        echo "  | after kill -9: override $(override_of "$E1000"), driver $(drv_of "$E1000"), journal: $(ls /run/vfioctl/journal 2>/dev/null)"
+        [ -n "$(ls /run/vfioctl/journal 2>/dev/null)" ] || bad "kill -9 left no journal entry"
+        out=$(/usr/sbin/vfioctl recover 2>"$WORK/recover.err"); rc=$?
+        echo "  | vfioctl recover -> rc $rc: $out"; detail <"$WORK/recover.err"
+        [ "$rc" = 0 ] && [ "$out" = "recover: 1 rolled back, 0 failed" ] || bad "recover: rc $rc, $out"
+        is_drv "$E1000" e1000 || bad "recover left e1000 on $(drv_of "$E1000")"
+        [ "$(override_of "$E1000")" = "(null)" ] || bad "recover left override $(override_of "$E1000")"
+        want "journal entry left after recover" test -z "$(ls /run/vfioctl/journal 2>/dev/null)"
+    else
+        bad "never caught the second handover in the middle"; kill "$HELD" 2>/dev/null; wait "$HELD"
+    fi
+    finish
+    restore_dev "$E1000"
+    mkdir -p /etc/driverctl.d   # what vf12 expects the package to keep
+    echo vfio >"/etc/driverctl.d/pci-$EDU"
+    echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
 
     # 12. Remove and purge run cleanly and keep the saved overrides.
     begin vf12-package-remove

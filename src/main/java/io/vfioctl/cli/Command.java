@@ -10,7 +10,8 @@ enum Command {
   LIST_DEVICES("list-devices", 0, 1, "[type]"),
   LIST_OVERRIDES("list-overrides", 0, 1, "[type]"),
   LIST_PERSISTED("list-persisted", 0, 0, "no arguments"),
-  VFIO_DRIVER("vfio-driver", 1, 1, "<device>");
+  VFIO_DRIVER("vfio-driver", 1, 1, "<device>"),
+  RECOVER("recover", 0, 0, "no arguments");
 
   final String word;
   final int minArgs;

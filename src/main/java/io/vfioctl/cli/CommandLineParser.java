@@ -1,5 +1,6 @@
 package io.vfioctl.cli;
 
+import io.vfioctl.core.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ final class CommandLineParser {
   static Options parse(String... args) throws UsageException {
     Optional<String> root = Optional.empty();
     Optional<String> bus = Optional.empty();
+    Optional<String> timeout = Optional.empty();
     boolean verbose = false;
     boolean noSave = false;
     boolean noProbe = false;
@@ -45,6 +47,10 @@ final class CommandLineParser {
           bus = Optional.of(value(name, inlineValue, args, i));
           i += inlineValue.isPresent() ? 0 : 1;
         }
+        case "--timeout" -> {
+          timeout = Optional.of(value(name, inlineValue, args, i));
+          i += inlineValue.isPresent() ? 0 : 1;
+        }
         case "-v", "--verbose", "--debug" -> verbose = true;
         case "--nosave" -> noSave = true;
         case "--noprobe" -> noProbe = true;
@@ -54,14 +60,27 @@ final class CommandLineParser {
         case "--version" -> version = true;
         case "--all" -> all = true;
         case "--vfio" -> vfio = true;
-        default -> throw new UsageException("unknown option: " + arg);
+        default -> throw new UsageException("unknown option: " + Names.printable(arg));
       }
-      if (inlineValue.isPresent() && !name.equals("--root") && !name.equals("--bus")) {
+      if (inlineValue.isPresent() && !name.equals("--root") && !name.equals("--bus") && !name.equals("--timeout")) {
         throw new UsageException("option " + name + " takes no value");
       }
     }
     Optional<String> command = positional.isEmpty() ? Optional.empty() : Optional.of(positional.remove(0));
-    return new Options(root, bus, verbose, noSave, noProbe, json, dryRun, help, version, all, vfio, command, positional);
+    return new Options(root, bus, seconds(timeout), verbose, noSave, noProbe, json, dryRun, help, version, all, vfio, command, positional);
+  }
+
+  /** A deadline in whole seconds, 0 for none; at most a day. */
+  private static long seconds(Optional<String> text) throws UsageException {
+    if (text.isEmpty()) {
+      return Options.DEFAULT_TIMEOUT_SECONDS;
+    }
+    String t = text.get();
+    if (!t.matches("[0-9]{1,5}") || Long.parseLong(t) > 86_400) {
+      throw new UsageException("--timeout takes whole seconds from 0 (no deadline) to 86400, not " + Names.printable(
+          t.length() > 20 ? t.substring(0, 20) + "..." : t));
+    }
+    return Long.parseLong(t);
   }
 
   private static String value(String name, Optional<String> inline, String[] args, int i) throws UsageException {

@@ -72,7 +72,8 @@ final class Json {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20) {
+          if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+              || c == '\u2028' || c == '\u2029') {
             b.append(String.format("\\u%04x", (int) c));
           } else {
             b.append(c);

@@ -1,6 +1,7 @@
 package io.vfioctl.cli;
 
 import io.vfioctl.core.DeviceType;
+import io.vfioctl.core.Names;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.ops.DeviceInfo;
 import io.vfioctl.ops.Inventory;
@@ -56,7 +57,8 @@ final class ListCommands {
       vfio.requireAliases();
     }
     for (DeviceInfo d : devices) {
-      StringBuilder line = new StringBuilder(d.address()).append(' ').append(d.driver().orElse("(none)"));
+      StringBuilder line = new StringBuilder(Names.printable(d.address())).append(' ')
+          .append(d.driver().map(Names::printable).orElse("(none)"));
       if (options.vfio()) {
         line.append(' ').append(bestVfio(d).orElse("(unknown)"));
       }
@@ -80,8 +82,10 @@ final class ListCommands {
       out.print(Json.write(Map.of("persisted", rows)));
       return;
     }
+    // driverctl prints the files raw; a newline or an escape sequence in one must not forge an
+    // entry or reach the terminal.
     for (PersistedOverrides.Entry e : entries) {
-      out.println(e.device() + " " + e.driver());
+      out.println(Names.printable(e.device()) + " " + Names.printable(e.driver()));
     }
   }
 

@@ -1,22 +1,30 @@
 package io.vfioctl.cli;
 
+import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
+import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.ops.DeviceLocator;
+import io.vfioctl.ops.Interruption;
 import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.Recovery;
 import io.vfioctl.ops.Settings;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.sysfs.SysfsReadException;
+import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +33,8 @@ import java.util.function.Function;
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
   static final String VERSION = "0.1.0";
+  /** How long a signal waits for a change in progress to roll back before the JVM exits anyway. */
+  private static final long SIGNAL_GRACE_SECONDS = 20;
   /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */
   static final String DRIVERCTL = "driverctl";
 
@@ -32,6 +42,14 @@ public final class Main {
   private final Function<Path, Host> hosts;
   private final String program;
   private final String prefix;
+  private final Interruption interruption = new Interruption();
+  /** The command's watchdog and stderr, for the signal handler's thread. */
+  private volatile Watchdog watchdog;
+  private volatile PrintStream stderr = System.err;
+  /** Who the journal says makes a change; tests play a process that is gone. */
+  private ChangeRecord.Owner owner = Settings.thisProcess();
+  /** Ends the process after a stuck sysfs access; tests replace it. */
+  private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
@@ -51,16 +69,57 @@ public final class Main {
 
   public static void main(String[] args) {
     PrintStream out = stream(FileDescriptor.out);
-    PrintStream err = stream(FileDescriptor.err);
-    // The launcher passes the name it was called by; a JVM cannot see argv[0].
-    int rc = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl")).run(out, err, args);
+    // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    int rc = forThisProcess().run(out, err, args);
     out.flush();
     err.flush();
     System.exit(rc);
   }
 
+  /**
+   * A signal: the change in progress rolls back; one stuck in the kernel cannot, and then the
+   * other callers get the lock and the user a line saying which access is stuck.
+   */
+  private void interrupted() {
+    if (!interruption.requestAndAwait(SIGNAL_GRACE_SECONDS)) {
+      GlobalLock.releaseForExit();
+      String what = Optional.ofNullable(watchdog).flatMap(Watchdog::current).orElse("a sysfs access");
+      stderr.println(prefix + "interrupted, but " + what + " has not returned: the change stays in the journal until it"
+          + " does, then 'vfioctl recover' rolls it back");
+      stderr.flush();
+    }
+  }
+
+  /** The Main of the running process: its environment, its name, and a hook for its signals. */
+  static Main forThisProcess() {
+    // The launcher passes the name it was called by; a JVM cannot see argv[0].
+    Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
+    // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
+    // change in progress roll back before the JVM exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(main::interrupted));
+    return main;
+  }
+
   private static PrintStream stream(FileDescriptor fd) {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
+  }
+
+  /** For tests: the process the journal names as making the changes. */
+  Main owner(ChangeRecord.Owner process) {
+    this.owner = process;
+    return this;
+  }
+
+  /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
+  Main onStuck(Runnable action) {
+    this.onStuck = action;
+    return this;
+  }
+
+  /** How a signal reaches the change in progress (for tests that play the signal). */
+  Interruption interruption() {
+    return interruption;
   }
 
   /** Runs one command; returns the exit code. Nothing is printed to System.out/err directly. */
@@ -85,7 +144,7 @@ public final class Main {
     }
     Optional<Command> command = Command.byWord(options.command().get());
     if (command.isEmpty()) {
-      return usageError(out, err, "unknown command: " + options.command().get());
+      return usageError(out, err, "unknown command: " + Names.printable(options.command().get()));
     }
     Command c = command.get();
     if (!c.takes(options.arguments().size(), options.all())) {
@@ -97,6 +156,14 @@ public final class Main {
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     } catch (VfioctlException e) {
+      if (!e.reported()) {
+        err.println(prefix + e.getMessage());
+      }
+      if (options.verbose() && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      return e.exitCode();
+    } catch (SysfsReadException e) {
       err.println(prefix + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
@@ -140,11 +207,21 @@ public final class Main {
     } catch (InvalidNameException e) {
       throw new UsageException(e.getMessage());
     }
-    Host host = hosts.apply(Path.of(root));
-    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")));
+    Path rootDir = existingDirectory(root);
+    try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
+      this.watchdog = watchdog;
+      this.stderr = err;
+      return execute(c, o, out, err, hosts.apply(rootDir).watched(watchdog), bus);
+    }
+  }
+
+  private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
+      throws VfioctlException, UsageException {
+    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
+        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner);
     CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
     VfioResolver vfio = new VfioResolver(host);
-    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log));
+    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
     List<String> a = o.arguments();
     switch (c) {
       case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
@@ -162,9 +239,44 @@ public final class Main {
       case LIST_DEVICES, LIST_OVERRIDES -> new ListCommands(new Inventory(host, bus), vfio, o, out)
           .devices(c == Command.LIST_OVERRIDES);
       case LIST_PERSISTED -> new ListCommands(new Inventory(host, bus), vfio, o, out).persisted();
+      case RECOVER -> {
+        Recovery.Report report = engine.recover();
+        out.println("recover: " + report.recovered().size() + " rolled back, " + report.failed().size() + " failed");
+        return report.failed().isEmpty() ? 0 : 1;
+      }
       case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
     }
     return 0;
+  }
+
+  private static Path existingDirectory(String root) throws VfioctlException {
+    Path path = Path.of(root);
+    if (!Files.isDirectory(path)) {
+      String problem = Files.exists(path) ? " is not a directory" : " does not exist";
+      throw new VfioctlException("root " + Names.printable(root) + problem + "; check --root or VFIOCTL_ROOT");
+    }
+    return path;
+  }
+
+  /**
+   * A sysfs access outlived its deadline: say which and why that usually happens, let other
+   * callers have the lock, and end the process (the stuck thread cannot be stopped; the journal
+   * keeps a change in progress for {@code vfioctl recover}).
+   */
+  private void stuck(PrintStream err, String what, Options o) {
+    GlobalLock.releaseForExit(); // first: a stderr that blocks must not keep other callers waiting
+    err.println(prefix + what + " has not returned after " + o.timeoutSeconds() + " s: " + StuckAccess.why(what)
+        + "; a change in progress stays in the journal until the call returns, then 'vfioctl recover' rolls it back"
+        + " (--timeout sets the deadline)");
+    err.flush();
+    onStuck.run();
+  }
+
+  /** What another caller waiting for the lock is told this one does. */
+  private static String commandLine(Command c, Options o) {
+    String args = String.join(" ", o.arguments());
+    String line = c.word + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
+    return Names.escaped(line.length() > 120 ? line.substring(0, 120) + "..." : line);
   }
 
   private static Optional<String> nonEmpty(String s) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 record Options(
     Optional<String> root,
     Optional<String> bus,
+    long timeoutSeconds,
     boolean verbose,
     boolean noSave,
     boolean noProbe,
@@ -18,6 +19,9 @@ record Options(
     boolean vfio,
     Optional<String> command,
     List<String> arguments) {
+
+  /** How long one sysfs access may take; waiting for the global lock may take four times that. */
+  static final long DEFAULT_TIMEOUT_SECONDS = 30;
 
   Options {
     arguments = List.copyOf(arguments);

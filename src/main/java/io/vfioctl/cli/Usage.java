@@ -37,6 +37,8 @@ final class Usage {
         vfio-driver <device> [--all]      Name the best-fit VFIO driver for <device>
                                           (--all: every candidate, ranked)
         load-override --all               Load every saved override (boot)
+        recover                           Roll back changes that a killed call
+                                          left half made
         set-override <device> vfio        Bind the best-fit VFIO driver; the saved
                                           word 'vfio' is resolved again at each load
         list-devices [type] [--vfio]      Add each device's best VFIO driver
@@ -45,6 +47,7 @@ final class Usage {
           --root <dir>       Use <dir> as the filesystem root (or $VFIOCTL_ROOT)
           --json             Print one JSON document (list and vfio-driver commands)
           --dry-run          Print the planned writes and module loads; change nothing
+          --timeout <s>      Deadline of each sysfs access (default 30, 0: none)
           --version          Show the version
 
       <device> is DDDD:BB:DD.F or <bus>/<device>. Types for the list commands:

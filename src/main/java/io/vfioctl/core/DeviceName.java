@@ -2,8 +2,9 @@ package io.vfioctl.core;
 
 /**
  * A device as a user names it on the command line: {@code DDDD:BB:DD.F} or {@code BUS/DDDD:BB:DD.F}.
- * On the PCI bus the name must be a canonical PCI address; on other buses it must be a single,
- * safe path component.
+ * On the PCI bus the name must be a PCI address, kept in the kernel's lower-case form
+ * ({@code 0000:3B:00.2} names {@code 0000:3b:00.2}); on other buses it must be a single, safe path
+ * component.
  */
 public record DeviceName(String bus, String name) {
 
@@ -12,7 +13,7 @@ public record DeviceName(String bus, String name) {
   public DeviceName {
     Names.requireComponent(bus, "bus");
     if (bus.equals(PCI)) {
-      PciAddress.parse(name);
+      name = PciAddress.parse(name).toString();
     } else {
       Names.requireComponent(name, "device");
     }

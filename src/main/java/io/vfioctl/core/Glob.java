@@ -3,8 +3,9 @@ package io.vfioctl.core;
 /**
  * Shell-style pattern matching as kmod does it for modules.alias (glibc {@code fnmatch} with no
  * flags): {@code *} any run of characters, {@code ?} any one character, {@code [...]} a set
- * with ranges and {@code !} or {@code ^} negation ({@code ]} first is literal, an unclosed
- * {@code [} is a literal), and {@code \} quoting the next character.
+ * with ranges, POSIX classes ({@code [[:xdigit:]]}, in the C locale) and {@code !} or
+ * {@code ^} negation ({@code ]} first is literal, an unclosed {@code [} is a literal), and
+ * {@code \} quoting the next character.
  */
 public final class Glob {
   private Glob() {}
@@ -70,7 +71,10 @@ public final class Glob {
     }
     for (; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
-      if (c == '\\' && i + 1 < pattern.length()) {
+      int classEnd = classEnd(pattern, i);
+      if (classEnd > 0) {
+        i = classEnd;
+      } else if (c == '\\' && i + 1 < pattern.length()) {
         i++;
       } else if (c == ']') {
         return i;
@@ -79,12 +83,54 @@ public final class Glob {
     return -1;
   }
 
+  /** The index of the {@code ]} closing a class {@code [:name:]} that starts at {@code i}, or -1. */
+  private static int classEnd(String pattern, int i) {
+    if (!pattern.startsWith("[:", i)) {
+      return -1;
+    }
+    int close = pattern.indexOf(":]", i + 2);
+    return close < 0 ? -1 : close + 1;
+  }
+
+  private static boolean inClass(String name, char ch) {
+    return switch (name) {
+      case "alnum" -> isAsciiLetter(ch) || isAsciiDigit(ch);
+      case "alpha" -> isAsciiLetter(ch);
+      case "blank" -> ch == ' ' || ch == '\t';
+      case "cntrl" -> ch < 0x20 || ch == 0x7f;
+      case "digit" -> isAsciiDigit(ch);
+      case "graph" -> ch > 0x20 && ch < 0x7f;
+      case "lower" -> ch >= 'a' && ch <= 'z';
+      case "print" -> ch >= 0x20 && ch < 0x7f;
+      case "punct" -> ch > 0x20 && ch < 0x7f && !isAsciiLetter(ch) && !isAsciiDigit(ch);
+      case "space" -> ch == ' ' || (ch >= '\t' && ch <= '\r');
+      case "upper" -> ch >= 'A' && ch <= 'Z';
+      case "xdigit" -> isAsciiDigit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+      default -> false;
+    };
+  }
+
+  private static boolean isAsciiLetter(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+  }
+
+  private static boolean isAsciiDigit(char ch) {
+    return ch >= '0' && ch <= '9';
+  }
+
   private static boolean inSet(String pattern, int from, int end, char ch) {
     boolean negate = pattern.charAt(from) == '!' || pattern.charAt(from) == '^';
     int i = negate ? from + 1 : from;
     boolean found = false;
     boolean first = true;
     while (i < end) {
+      int classEnd = classEnd(pattern, i);
+      if (classEnd > 0 && classEnd <= end) {
+        found |= inClass(pattern.substring(i + 2, classEnd - 1), ch);
+        i = classEnd + 1;
+        first = false;
+        continue;
+      }
       char lo = pattern.charAt(i);
       if (lo == '\\' && i + 1 < end) {
         lo = pattern.charAt(++i);

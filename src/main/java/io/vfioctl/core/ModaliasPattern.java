@@ -11,6 +11,8 @@ import java.util.List;
 public record ModaliasPattern(String text, List<String> fields) {
   public static final List<String> MARKERS = List.of("v", "d", "sv", "sd", "bc", "sc", "i");
   public static final int FIELDS = MARKERS.size();
+  /** How many hex digits each field has in a device's modalias. */
+  private static final int[] WIDTHS = {8, 8, 8, 8, 2, 2, 2};
 
   public ModaliasPattern {
     fields = List.copyOf(fields);
@@ -18,8 +20,9 @@ public record ModaliasPattern(String text, List<String> fields) {
 
   /**
    * Splits {@code text} (without the {@code pci:} or {@code vfio_pci:} prefix). A pattern that
-   * does not have the seven fields in order is treated as wildcarding all of them, so it ranks
-   * last rather than being lost.
+   * stops early ({@code v000015B3d0000101E*}) leaves the fields after it to its final {@code *}.
+   * One that does not start with the fields in order is treated as wildcarding all of them, so
+   * it ranks last rather than being lost.
    */
   public static ModaliasPattern parse(String text) {
     List<String> fields = new ArrayList<>(FIELDS);
@@ -32,7 +35,11 @@ public record ModaliasPattern(String text, List<String> fields) {
       int start = pos + marker.length();
       int end = f + 1 < FIELDS ? find(text, MARKERS.get(f + 1), start) : text.length();
       if (end < 0) {
-        return unstructured(text);
+        fields.add(text.substring(start));
+        while (fields.size() < FIELDS) {
+          fields.add("*");
+        }
+        return new ModaliasPattern(text, fields);
       }
       fields.add(text.substring(start, end));
       pos = end;
@@ -66,8 +73,18 @@ public record ModaliasPattern(String text, List<String> fields) {
     return -1;
   }
 
+  /**
+   * Whether the field leaves its value open. A field that fixes every digit is fixed even when
+   * a {@code *} follows, as the kernel writes after the interface byte ({@code i00*}): a
+   * modalias field has a fixed width, so that {@code *} can only match nothing.
+   */
   public boolean isWildcard(int field) {
-    return Glob.hasWildcard(fields.get(field));
+    String value = fields.get(field);
+    int end = value.length();
+    while (end > 0 && value.charAt(end - 1) == '*') {
+      end--;
+    }
+    return end != WIDTHS[field] || Glob.hasWildcard(value.substring(0, end));
   }
 
   public int wildcardFields() {

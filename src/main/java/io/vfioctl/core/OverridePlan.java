@@ -63,14 +63,25 @@ public record OverridePlan(List<Action> steps, Optional<String> expectedDriver) 
    */
   public static List<Action.Write> restore(DevicePaths device, DeviceState before, DeviceState now) {
     List<Action.Write> steps = new ArrayList<>();
-    if (!now.override().equals(before.override())) {
-      steps.add(new Action.Write(device.driverOverride(), before.override().orElse("")));
-    }
+    Optional<String> override = now.override();
     if (!now.driver().equals(before.driver())) {
+      // The old driver binds only while driver_override names it or nothing: the old override
+      // may name another driver (set earlier without a rebind), and then it comes last.
+      if (before.driver().isPresent()) {
+        Optional<String> forBind = before.override().isEmpty() || before.override().equals(before.driver())
+            ? before.override() : Optional.empty();
+        if (!override.equals(forBind)) {
+          steps.add(new Action.Write(device.driverOverride(), forBind.orElse("")));
+          override = forBind;
+        }
+      }
       if (now.driver().isPresent()) {
         steps.add(new Action.Write(device.unbind(), device.device().name()));
       }
       before.driver().ifPresent(d -> steps.add(new Action.Write(device.bind(d), device.device().name())));
+    }
+    if (!override.equals(before.override())) {
+      steps.add(new Action.Write(device.driverOverride(), before.override().orElse("")));
     }
     return steps;
   }

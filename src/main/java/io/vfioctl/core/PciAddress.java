@@ -1,6 +1,9 @@
 package io.vfioctl.core;
 
-/** A PCI function address in the kernel's canonical form {@code DDDD:BB:DD.F} (lower-case hex). */
+/**
+ * A PCI function address in the kernel's canonical form {@code DDDD:BB:DD.F} (lower-case hex).
+ * Upper-case hex digits are read too; other digits (Arabic-Indic, full-width, ...) are not.
+ */
 public record PciAddress(int domain, int bus, int slot, int function) implements Comparable<PciAddress> {
 
   public PciAddress {
@@ -35,7 +38,8 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
   private static int hex(String text, int from, int to) {
     int value = 0;
     for (int i = from; i < to; i++) {
-      int digit = Character.digit(text.charAt(i), 16);
+      char c = text.charAt(i);
+      int digit = c < 0x80 ? Character.digit(c, 16) : -1;
       if (digit < 0) {
         throw new InvalidNameException("not hex");
       }

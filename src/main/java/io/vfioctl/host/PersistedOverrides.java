@@ -2,16 +2,15 @@ package io.vfioctl.host;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.Names;
+import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.sysfs.RegularFile;
+import io.vfioctl.sysfs.SizeLimit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,47 +21,48 @@ import java.util.Optional;
  * holding the driver name and a newline, so either tool reads the other's files. Read as bytes
  * (ISO-8859-1), as the shell does: a stray non-UTF-8 file must not hide all the others.
  */
-public final class PersistedOverrides {
-  private final Path dir;
-  private final String displayDir;
+public class PersistedOverrides {
+  /** A saved override is one short line; anything longer is not one. */
+  static final SizeLimit SAVED_OVERRIDE = SizeLimit.kib(4, "a saved override");
+
+  private final ConfinedRoot root;
+  private final String dir;
 
   /**
-   * @param dir where the files really are
-   * @param displayDir how to name that directory to a user ({@code /etc/driverctl.d})
+   * @param root the files below the root
+   * @param dir the directory, as on the running system ({@code /etc/driverctl.d})
    */
-  public PersistedOverrides(Path dir, String displayDir) {
+  public PersistedOverrides(ConfinedRoot root, String dir) {
+    this.root = root;
     this.dir = dir;
-    this.displayDir = displayDir;
   }
 
   /** A saved override as {@code list-persisted} shows it. */
   public record Entry(String device, String driver) {}
 
   public String displayPath(DeviceName device) {
-    return displayDir + "/" + device.persistedFileName();
+    return dir + "/" + device.persistedFileName();
   }
 
   /** The saved driver, if the file exists and is not empty (driverctl's {@code [ -s file ]}). */
   public Optional<String> read(DeviceName device) throws IOException {
-    Path file = dir.resolve(device.persistedFileName());
-    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-      return Optional.empty();
-    }
-    return Optional.of(Names.stripTrailingNewlines(Files.readString(file, StandardCharsets.ISO_8859_1)));
+    return readIfRegular(displayPath(device)).filter(content -> content.length > 0).map(PersistedOverrides::text);
   }
 
   /** Every regular file {@code <bus>-*}, sorted by name, as driverctl 0.115's list-persisted reads them. */
   public List<Entry> list(String bus) throws IOException {
-    if (!Files.isDirectory(dir)) {
+    Path real = root.resolve(dir);
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
     String prefix = bus + "-";
     List<Entry> entries = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real, p -> p.getFileName().toString().startsWith(prefix))) {
       for (Path f : files) {
-        if (Files.isRegularFile(f)) {
-          String device = f.getFileName().toString().substring(prefix.length());
-          entries.add(new Entry(device, Names.stripTrailingNewlines(Files.readString(f, StandardCharsets.ISO_8859_1))));
+        String name = f.getFileName().toString();
+        Optional<byte[]> content = readIfRegular(dir + "/" + name);
+        if (content.isPresent()) {
+          entries.add(new Entry(name.substring(prefix.length()), text(content.get())));
         }
       }
     }
@@ -70,39 +70,30 @@ public final class PersistedOverrides {
     return Collections.unmodifiableList(entries);
   }
 
+  /** The file's content; empty when it is not a regular file (or missing), which driverctl skips too. */
+  private Optional<byte[]> readIfRegular(String file) throws IOException {
+    Path real = root.resolve(file);
+    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(RegularFile.read(real, file, SAVED_OVERRIDE));
+  }
+
+  private static String text(byte[] content) {
+    return Names.stripTrailingNewlines(new String(content, StandardCharsets.ISO_8859_1));
+  }
+
   /** Replaces the saved override atomically: temp file, fsync, rename, fsync of the directory. */
   public void write(DeviceName device, String driver) throws IOException {
-    Files.createDirectories(dir);
-    Path target = dir.resolve(device.persistedFileName());
-    Path temp = Files.createTempFile(dir, "." + device.persistedFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap((driver + "\n").getBytes(StandardCharsets.ISO_8859_1)));
-        ch.force(true);
-      }
-      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    syncDirectory();
+    AtomicFiles.write(root.resolve(dir), device.persistedFileName(), (driver + "\n").getBytes(StandardCharsets.ISO_8859_1));
   }
 
   public void remove(DeviceName device) throws IOException {
-    if (Files.deleteIfExists(dir.resolve(device.persistedFileName()))) {
-      syncDirectory();
-    }
+    AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
 
-  private void syncDirectory() throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some filesystems cannot fsync a directory; the rename itself is still atomic.
-    }
+  /** Removes what a killed write left behind; call only while holding the global lock. */
+  public int removeStaleTemporaries() throws IOException {
+    return AtomicFiles.removeStaleTemporaries(root.resolve(dir));
   }
 }

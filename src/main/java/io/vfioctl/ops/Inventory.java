@@ -5,6 +5,7 @@ import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.DeviceType;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.sysfs.RefusedFileException;
 import io.vfioctl.sysfs.Sysfs;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -91,7 +92,8 @@ public final class Inventory {
     try {
       return host.persisted().list(bus);
     } catch (IOException e) {
-      throw new VfioctlException("cannot read " + Host.CONF_DIR + ": " + IoErrors.describe(e));
+      String file = e instanceof RefusedFileException refused ? refused.getFile() : Host.CONF_DIR;
+      throw new VfioctlException("cannot read " + file + ": " + IoErrors.describe(e));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.Action;
+import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
@@ -11,10 +12,9 @@ import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.ModuleLoadException;
 import io.vfioctl.host.PersistedOverrides;
-import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.sysfs.SysfsReadException;
 import io.vfioctl.sysfs.SysfsWriteException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -30,13 +30,22 @@ public final class OverrideEngine {
   private final Log log;
   private final TargetResolver targets;
   private final DeviceLocator locator;
+  private final Interruption interruption;
+  private final Restorer restorer;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
+    this(host, settings, log, targets, new Interruption());
+  }
+
+  /** @param interruption how a signal asks a change in progress to roll back */
+  public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets, Interruption interruption) {
     this.host = host;
     this.settings = settings;
     this.log = log;
     this.targets = targets;
     this.locator = new DeviceLocator(host, settings);
+    this.interruption = interruption;
+    this.restorer = new Restorer(host, log);
   }
 
   /** What a change did: moved the device, or found it already as asked (nothing written). */
@@ -99,7 +108,7 @@ public final class OverrideEngine {
           } else {
             unchanged++;
           }
-        } catch (VfioctlException e) {
+        } catch (VfioctlException | SysfsReadException e) {
           failed++;
           failures.accept(e.getMessage());
         }
@@ -145,25 +154,42 @@ public final class OverrideEngine {
   }
 
   private DeviceState state(DevicePaths paths) {
-    Sysfs sysfs = host.sysfs();
-    return new DeviceState(
-        sysfs.read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
-        sysfs.linkName(paths.driverLink()));
+    return Restorer.state(host, paths);
   }
 
   private interface Locked<T> {
     T run() throws VfioctlException;
   }
 
-  /** Runs {@code action} holding the global lock; a dry run changes nothing and takes none. */
+  /**
+   * Runs {@code action} holding the global lock, after rolling back what an interrupted call
+   * left (so that no change starts from a half-made state); a dry run changes nothing and takes
+   * no lock.
+   */
   private <T> T locked(Locked<T> action) throws VfioctlException {
     if (settings.dryRun()) {
       return action.run();
     }
-    try (GlobalLock lock = GlobalLock.acquire(host.lockFile())) {
+    return withLock(() -> {
+      new Recovery(host, log, restorer).run();
       return action.run();
+    });
+  }
+
+  /** {@code vfioctl recover}: rolls back what interrupted calls left and reports it. */
+  public Recovery.Report recover() throws VfioctlException {
+    return withLock(() -> new Recovery(host, log, restorer).run());
+  }
+
+  private <T> T withLock(Locked<T> action) throws VfioctlException {
+    try (GlobalLock lock = host.lock(settings.lockWait(), settings.command(),
+        holder -> log.warn("waiting for " + holder + " to finish"))) {
+      return action.run();
+    } catch (GlobalLock.TimeoutException e) {
+      throw new VfioctlException(e.getMessage() + "; it is probably stuck in a sysfs write (its own message says which);"
+          + " try again later");
     } catch (IOException e) {
-      throw new VfioctlException("cannot lock " + host.lockFile() + ": " + IoErrors.describe(e));
+      throw new VfioctlException("cannot lock " + Host.LOCK_FILE + ": " + IoErrors.describe(e));
     }
   }
 
@@ -182,15 +208,115 @@ public final class OverrideEngine {
       return steps.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
     }
     loadModule(paths, target, word);
-    target = targets.confirm(target, word);
+    Target confirmed = targets.confirm(target, word);
     DeviceState before = state(paths);
-    OverridePlan plan = plan(paths, target, word, save, before);
+    OverridePlan plan = plan(paths, confirmed, word, save, before);
     if (plan.steps().stream().allMatch(step -> step instanceof Action.LoadModule)) {
       log.debug(name + " is already bound as asked; nothing to do");
       return Outcome.ALREADY_IN_EFFECT;
     }
-    run(paths, plan, before, target);
+    refuseIfHeld(paths, plan);
+    DeviceState goal = new DeviceState(confirmed.driver().isEmpty() ? Optional.empty() : Optional.of(confirmed.driver()),
+        plan.expectedDriver());
+    journaled(paths, before, goal, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
     return Outcome.CHANGED;
+  }
+
+  /** A VFIO-bound device that a process holds would block the unbind until it lets go. */
+  private void refuseIfHeld(DevicePaths paths, OverridePlan plan) throws VfioctlException {
+    boolean unbinds = plan.steps().stream().anyMatch(s -> s instanceof Action.Write w && w.path().equals(paths.unbind()));
+    if (!unbinds) {
+      return;
+    }
+    Optional<String> holder = new VfioUsers(host).holder(paths);
+    if (holder.isPresent()) {
+      throw new VfioctlException(paths.device() + " is in use by " + holder.get() + "; unbinding it would wait until"
+          + " that process lets go: stop it (shut the guest down, or detach the device from it) first");
+    }
+  }
+
+  private interface Change {
+    void run(Optional<String> savedBefore) throws RolledBack, Interruption.Requested;
+  }
+
+  /**
+   * Runs a change with its journal entry in place: written before the first write, removed once
+   * the change completed or was rolled back. Whatever stops the change midway (a signal, an
+   * internal error) rolls it back first; only a process killed outright leaves the entry, for
+   * the next call to recover.
+   */
+  private void journaled(DevicePaths paths, DeviceState before, DeviceState target, Change change)
+      throws VfioctlException {
+    if (journalHas(paths)) {
+      throw new VfioctlException("an interrupted change of " + paths.device() + " is not rolled back yet; run 'vfioctl"
+          + " recover' first (it says why it could not)");
+    }
+    Optional<String> savedBefore = savedNow(paths);
+    try {
+      interruption.enter();
+    } catch (Interruption.Requested e) {
+      throw new VfioctlException("interrupted by a signal before changing " + paths.device() + "; nothing changed");
+    }
+    try {
+      try {
+        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore, target, settings.owner()));
+      } catch (IOException e) {
+        throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
+            + IoErrors.describe(e) + "; nothing changed");
+      }
+      try {
+        change.run(savedBefore);
+      } catch (Interruption.Requested e) {
+        RolledBack reported = rollBack(paths, before, savedBefore, "interrupted by a signal while changing " + paths.device());
+        // Said at once: once this change is over, the signal's handler lets the JVM exit.
+        log.warn(reported.getMessage());
+        reported.markReported();
+        throw endJournal(paths, reported);
+      } catch (SysfsReadException e) {
+        throw endJournal(paths, rollBack(paths, before, savedBefore, e.getMessage()));
+      } catch (RuntimeException e) {
+        throw endJournal(paths, rollBack(paths, before, savedBefore, "internal error while changing " + paths.device()
+            + " (" + e + ")", e));
+      } catch (RolledBack e) {
+        throw endJournal(paths, e);
+      }
+      endJournal(paths);
+    } finally {
+      interruption.leave();
+    }
+  }
+
+  /** A rolled-back change is over; one that could not be restored stays for recovery to retry. */
+  private RolledBack endJournal(DevicePaths paths, RolledBack failure) {
+    if (failure.complete) {
+      endJournal(paths);
+    }
+    return failure;
+  }
+
+  private void endJournal(DevicePaths paths) {
+    try {
+      host.journal().end(paths.device());
+    } catch (IOException e) {
+      log.warn("cannot remove the journal entry of " + paths.device() + ": " + IoErrors.describe(e)
+          + "; the next call will roll this change back");
+    }
+  }
+
+  private boolean journalHas(DevicePaths paths) throws VfioctlException {
+    try {
+      return host.journal().has(paths.device());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
+    }
+  }
+
+  private Optional<String> savedNow(DevicePaths paths) throws VfioctlException {
+    try {
+      return host.persisted().read(paths.device());
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
+    }
   }
 
   private OverridePlan plan(DevicePaths paths, Target target, String word, boolean save, DeviceState before) {
@@ -213,7 +339,8 @@ public final class OverrideEngine {
     }
   }
 
-  private void run(DevicePaths paths, OverridePlan plan, DeviceState before, Target target) throws VfioctlException {
+  private void run(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
+      throws RolledBack, Interruption.Requested {
     DeviceName name = paths.device();
     boolean verified = false;
     for (Action step : plan.steps()) {
@@ -221,34 +348,41 @@ public final class OverrideEngine {
         continue;
       }
       if (!verified && (step instanceof Action.Persist || step instanceof Action.Unpersist)) {
-        verify(paths, plan, before, target);
+        verify(paths, plan, before, savedBefore, target);
         verified = true;
       }
+      interruption.checkpoint();
       log.action(step);
       try {
         perform(step, paths);
       } catch (SysfsWriteException e) {
-        throw rollBack(paths, before, describeFailure(paths, e));
+        throw rollBack(paths, before, savedBefore, describeFailure(paths, e));
       } catch (IOException e) {
-        throw rollBack(paths, before, "cannot save override for " + name + ": " + IoErrors.describe(e));
+        throw rollBack(paths, before, savedBefore, "cannot save override for " + name + ": " + IoErrors.describe(e));
       }
     }
     if (!verified) {
-      verify(paths, plan, before, target);
+      verify(paths, plan, before, savedBefore, target);
     }
   }
 
-  private void verify(DevicePaths paths, OverridePlan plan, DeviceState before, Target target) throws VfioctlException {
+  private void verify(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
+      throws RolledBack {
     if (plan.expectedDriver().isEmpty()) {
       return;
     }
     String expected = plan.expectedDriver().get();
     DeviceState now = state(paths);
     boolean ok = expected.isEmpty() ? now.driver().isPresent() : now.boundTo(expected);
+    if (!ok && expected.isEmpty() && now.driver().isEmpty() && targets.noHostDriverFor(paths)) {
+      log.warn("no host driver can claim " + paths.device() + " (no pci: alias of the kernel's modules matches it);"
+          + " it stays unbound");
+      return;
+    }
     if (!ok) {
       String why = now.driver().map(d -> "bound to " + d + " instead").orElse("no driver took it");
       String to = target.driver().isEmpty() ? "its default driver" : "driver " + target.driver();
-      throw rollBack(paths, before, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
+      throw rollBack(paths, before, savedBefore, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
     }
   }
 
@@ -276,35 +410,29 @@ public final class OverrideEngine {
     return e.getMessage();
   }
 
-  /** Puts the device back as {@code before} and returns the exception that reports both. */
-  private VfioctlException rollBack(DevicePaths paths, DeviceState before, String failure) {
-    List<String> problems = new ArrayList<>();
-    for (Action.Write step : OverridePlan.restore(paths, before, state(paths))) {
-      log.action(step);
-      try {
-        host.sysfs().write(step.path(), step.value());
-      } catch (SysfsWriteException e) {
-        problems.add(e.getMessage());
-      }
+  /** A failed change, rolled back: {@code complete} when the device is as it was before. */
+  private static final class RolledBack extends VfioctlException {
+    private static final long serialVersionUID = 1L;
+    final boolean complete;
+
+    RolledBack(String message, int exitCode, boolean complete) {
+      super(message, exitCode);
+      this.complete = complete;
     }
-    DeviceState after = state(paths);
-    if (!after.driver().equals(before.driver()) && before.driver().isPresent() && after.driver().isEmpty()) {
-      Action probe = new Action.Write(paths.driversProbe(), paths.device().name());
-      log.action(probe);
-      try {
-        host.sysfs().write(paths.driversProbe(), paths.device().name());
-      } catch (SysfsWriteException e) {
-        problems.add(e.getMessage());
-      }
-      after = state(paths);
-    }
-    String outcome;
-    if (after.equals(before)) {
-      outcome = before.driver().map(d -> "; restored driver " + d).orElse("; device left unbound as before");
-    } else {
-      outcome = "; COULD NOT RESTORE the device (now " + after.driver().orElse("unbound") + ", was "
-          + before.driver().orElse("unbound") + ")" + (problems.isEmpty() ? "" : ": " + problems.get(0));
-    }
-    return new VfioctlException(failure + outcome);
+  }
+
+  /** Puts the device and its saved file back as they were and returns the exception that reports both. */
+  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure) {
+    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
+    return new RolledBack(failure + "; " + result.text(), 1, result.complete());
+  }
+
+  /** As above, for a failure of vfioctl itself: exit code 70, and the cause for {@code --verbose}. */
+  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure,
+      RuntimeException cause) {
+    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
+    RolledBack e = new RolledBack(failure + "; " + result.text(), VfioctlException.INTERNAL_ERROR, result.complete());
+    e.initCause(cause);
+    return e;
   }
 }

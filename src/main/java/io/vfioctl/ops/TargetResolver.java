@@ -88,4 +88,21 @@ public final class TargetResolver {
       return message;
     }
   }
+
+  /**
+   * Whether no host driver could ever claim the device: its modalias matches no {@code pci:}
+   * alias of the kernel's modules (QEMU's edu, a GPU whose driver is not installed). When that
+   * cannot be told (no modalias, no modules.alias), the answer is no.
+   */
+  public boolean noHostDriverFor(DevicePaths device) {
+    Optional<String> modalias = host.sysfs().read(device.file("modalias")).filter(m -> m.startsWith("pci:"));
+    if (modalias.isEmpty()) {
+      return false;
+    }
+    try {
+      return vfio.hostDriverFor(modalias.get()).isEmpty();
+    } catch (VfioctlException e) {
+      return false;
+    }
+  }
 }

@@ -1,13 +1,15 @@
 package io.vfioctl.ops;
 
+import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.Names;
 import io.vfioctl.core.VfioAlias;
 import io.vfioctl.core.VfioRanking;
 import io.vfioctl.host.Host;
+import io.vfioctl.sysfs.SizeLimit;
 import io.vfioctl.sysfs.Sysfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +27,13 @@ public final class VfioResolver {
       "vfio_pci", "vfio-pci",
       "xe_vfio_pci", "xe-vfio-pci");
   private static final String GENERIC_DRIVER = "vfio-pci";
+  /** Debian's is about 1.5 MB; a file far larger is not a modules.alias. */
+  private static final SizeLimit MODULES_ALIAS = SizeLimit.mib(64, "a modules.alias");
 
   private final Host host;
   private final Map<String, VfioRanking.Result> rankings = new HashMap<>();
   private List<VfioAlias> aliases;
+  private List<VfioAlias> hostAliases;
   private String kernel;
 
   public VfioResolver(Host host) {
@@ -56,13 +61,24 @@ public final class VfioResolver {
   }
 
   public Resolution resolve(DevicePaths device) throws VfioctlException {
+    DeviceName name = device.device();
+    if (!name.bus().equals(DeviceName.PCI)) {
+      throw new VfioctlException("vfio is for PCI devices; " + name.bus() + " device " + name
+          + " needs a driver name instead (vfio-platform, for instance)");
+    }
     String modalias = host.sysfs().read(device.file("modalias")).filter(s -> !s.isEmpty()).orElseThrow(
         () -> new VfioctlException("device " + device.device() + " has no modalias, so no VFIO driver can be chosen; "
             + "force one with: vfioctl set-override " + device.device() + " vfio-pci"));
     return resolve(device.device().name(), modalias);
   }
 
+  /** @param modalias the device's, which must be a PCI one ({@code pci:v...}) */
   public Resolution resolve(String device, String modalias) throws VfioctlException {
+    if (!modalias.startsWith("pci:") || !Names.isPrintableAscii(modalias)) {
+      throw new VfioctlException("device " + Names.printable(device) + " has modalias " + Names.printable(modalias)
+          + ", not a PCI one, so no VFIO driver can be chosen; force one with: vfioctl set-override "
+          + Names.printable(device) + " vfio-pci");
+    }
     List<VfioAlias> all = aliases();
     // Hosts repeat devices (SR-IOV VFs, identical NICs): rank each distinct modalias once.
     VfioRanking.Result ranked = rankings.computeIfAbsent(modalias, m -> VfioRanking.rank(m, all));
@@ -79,6 +95,25 @@ public final class VfioResolver {
     return new Resolution(device, modalias, kernel, choices, ranked.ambiguous(), warning);
   }
 
+  /**
+   * A host (not VFIO) driver module that could claim a device of this modalias: one whose
+   * {@code pci:} alias in modules.alias or modules.builtin.alias matches it. Empty when none
+   * could; unknown (an exception) when modules.alias cannot be read.
+   */
+  public Optional<String> hostDriverFor(String modalias) throws VfioctlException {
+    aliases();
+    if (hostAliases == null) {
+      String builtin = aliasFile(kernel).replace("/modules.alias", "/modules.builtin.alias");
+      StringBuilder text = new StringBuilder(read(aliasFile(kernel)));
+      if (host.files().exists(builtin)) {
+        text.append('\n').append(read(builtin));
+      }
+      hostAliases = VfioAlias.parseAll(text, VfioAlias.HOST_PREFIX);
+    }
+    String subject = modalias.startsWith("pci:") ? modalias.substring(4) : modalias;
+    return hostAliases.stream().filter(a -> a.matches(subject)).map(VfioAlias::module).findFirst();
+  }
+
   /** Reads modules.alias now, failing with a message that names it when it cannot be read. */
   public void requireAliases() throws VfioctlException {
     aliases();
@@ -86,35 +121,50 @@ public final class VfioResolver {
 
   private List<VfioAlias> aliases() throws VfioctlException {
     if (aliases == null) {
-      kernel = host.kernelRelease().orElseThrow(() -> new VfioctlException(
-          "cannot read the kernel release from /proc/sys/kernel/osrelease under " + host.root()));
+      kernel = kernelRelease();
       String file = aliasFile(kernel);
-      try {
-        aliases = VfioAlias.parseAll(Files.readString(host.path(file), StandardCharsets.ISO_8859_1));
-      } catch (NoSuchFileException e) {
-        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
-            + ", or force a driver with set-override <device> vfio-pci");
-      } catch (IOException e) {
-        throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + IoErrors.describe(e));
-      }
+      aliases = VfioAlias.parseAll(read(file));
     }
     return aliases;
+  }
+
+  private String read(String file) throws VfioctlException {
+    try {
+      return new String(host.files().read(file, MODULES_ALIAS), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
+          + ", or force a driver with set-override <device> vfio-pci");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): " + IoErrors.describe(e));
+    }
+  }
+
+  private String kernelRelease() throws VfioctlException {
+    String where = Host.OSRELEASE + " under " + host.root();
+    try {
+      return host.kernelRelease().orElseThrow(() -> new VfioctlException("cannot read the kernel release from " + where));
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read the kernel release from " + where + ": " + IoErrors.describe(e));
+    }
   }
 
   private String aliasFile(String release) {
     String lib = "/lib/modules/" + release + "/modules.alias";
     String usr = "/usr" + lib;
-    return !Files.exists(host.path(lib)) && Files.exists(host.path(usr)) ? usr : lib;
+    return !host.files().exists(lib) && host.files().exists(usr) ? usr : lib;
   }
 
   private boolean isLoaded(String module) {
     return host.sysfs().exists("/sys/module/" + module);
   }
 
-  /** The PCI driver a loaded module has registered, from {@code /sys/module/<mod>/drivers/pci:<name>}. */
+  /**
+   * The PCI driver a loaded module has registered, from {@code /sys/module/<mod>/drivers/pci:<name>};
+   * a name that could not be a driver's (in a hostile root) is passed over.
+   */
   public Optional<String> registeredDriver(String module) {
     for (String entry : host.sysfs().list("/sys/module/" + module + "/drivers")) {
-      if (entry.startsWith("pci:")) {
+      if (entry.startsWith("pci:") && Names.isComponent(entry.substring(4))) {
         return Optional.of(entry.substring(4));
       }
     }

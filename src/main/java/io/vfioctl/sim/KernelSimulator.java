@@ -33,6 +33,7 @@ public final class KernelSimulator implements Sysfs {
   private final Map<String, SimDriver> drivers = new LinkedHashMap<>();
   private final TreeSet<String> loadedModules = new TreeSet<>();
   private final Map<String, Errno> writeFaults = new HashMap<>();
+  private final Map<List<String>, Errno> valueFaults = new HashMap<>();
   private final Map<String, Errno> probeFaults = new HashMap<>();
   private final Map<String, String> refusedModules = new HashMap<>();
   private final List<String> writeLog = new ArrayList<>();
@@ -87,6 +88,11 @@ public final class KernelSimulator implements Sysfs {
     writeFaults.put(path, errno);
   }
 
+  /** Writes of exactly {@code value} to {@code path} fail with {@code errno}; other values are stored. */
+  public synchronized void failWrites(String path, String value, Errno errno) {
+    valueFaults.put(List.of(path, value), errno);
+  }
+
   /** {@code driver}'s probe of {@code device} fails with {@code errno}, as a driver refusing a device. */
   public synchronized void failProbe(String driver, String device, Errno errno) {
     probeFaults.put(driver + " " + device, errno);
@@ -99,6 +105,7 @@ public final class KernelSimulator implements Sysfs {
 
   public synchronized void clearFaults() {
     writeFaults.clear();
+    valueFaults.clear();
     probeFaults.clear();
     refusedModules.clear();
   }
@@ -350,7 +357,8 @@ public final class KernelSimulator implements Sysfs {
     Errno result;
     synchronized (this) {
       writeLog.add(path + " " + value);
-      result = writeFaults.containsKey(path) ? writeFaults.get(path) : store(path, value);
+      Errno fault = writeFaults.getOrDefault(path, valueFaults.get(List.of(path, value)));
+      result = fault != null ? fault : store(path, value);
     }
     if (writeDelayMillis > 0) {
       try {

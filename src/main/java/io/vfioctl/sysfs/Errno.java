@@ -1,6 +1,10 @@
 package io.vfioctl.sysfs;
 
-/** The errno values a sysfs write can fail with, and how to tell a user what they mean. */
+/**
+ * The errno values a sysfs write can fail with, and how to tell a user what they mean. Under a
+ * fake root the file system's own errors (a directory where a file should be, a link loop) show
+ * up too.
+ */
 public enum Errno {
   EPERM("Operation not permitted", "run as root"),
   ENOENT("No such file or directory", "the device or driver has gone away; check the address"),
@@ -15,6 +19,15 @@ public enum Errno {
   EINVAL("Invalid argument", "the kernel refused the value; see dmesg"),
   ENOSPC("No space left on device", "free resources and try again"),
   EROFS("Read-only file system", "sysfs is mounted read-only here"),
+  EINTR("Interrupted system call", "try again"),
+  EFAULT("Bad address", "see dmesg"),
+  E2BIG("Argument list too long", "the value is too long"),
+  EISDIR("Is a directory", "a file was expected here; check the root"),
+  ENOTDIR("Not a directory", "a directory was expected here; check the root"),
+  ELOOP("Too many levels of symbolic links", "a symbolic link loops; check the root"),
+  ENAMETOOLONG("File name too long", "check the device and driver names"),
+  EOPNOTSUPP("Operation not supported", "the driver or bus does not support this"),
+  ETIMEDOUT("Connection timed out", "the device did not answer in time; see dmesg"),
   UNKNOWN("Unknown error", "see dmesg");
 
   private final String strerror;
@@ -31,6 +44,11 @@ public enum Errno {
 
   public String hint() {
     return hint;
+  }
+
+  /** {@code Is a directory (EISDIR): a file was expected here; check the root}. */
+  public String describe() {
+    return strerror + " (" + name() + "): " + hint;
   }
 
   /** Maps the message of a Java I/O exception (the C library's strerror text) back to an errno. */

@@ -11,7 +11,12 @@ import java.util.Optional;
  */
 public interface Sysfs {
 
-  /** The file's content without trailing newlines, or empty if it does not exist or cannot be read. */
+  /**
+   * The file's content without trailing newlines, or empty if it does not exist or cannot be read.
+   *
+   * @throws SysfsReadException when the file is there but refused: too large for an attribute,
+   *     not a regular file, or behind a loop of links (a hostile root, never the kernel)
+   */
   Optional<String> read(String path);
 
   /** The names in a directory, sorted; empty if it does not exist. */

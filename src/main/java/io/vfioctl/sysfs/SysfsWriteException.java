@@ -11,8 +11,12 @@ public class SysfsWriteException extends Exception {
   private final Errno errno;
 
   public SysfsWriteException(String path, String value, Errno errno) {
-    super("writing '" + Names.printable(value) + "' to " + path + " failed: " + errno.strerror()
-        + " (" + errno.name() + "): " + errno.hint());
+    this(path, value, errno, errno.describe());
+  }
+
+  /** @param why what went wrong and what to do, when the errno alone does not say it */
+  public SysfsWriteException(String path, String value, Errno errno, String why) {
+    super("writing '" + Names.printable(value) + "' to " + path + " failed: " + why);
     this.path = path;
     this.value = value;
     this.errno = errno;

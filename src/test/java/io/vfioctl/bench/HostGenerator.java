@@ -1,6 +1,6 @@
 package io.vfioctl.bench;
 
-import io.vfioctl.testing.FakeRoot;
+import io.vfioctl.host.RootLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,8 @@ public final class HostGenerator {
       new Model(0x8086, 0x4941, 0x0b4000, "4xxxvf", "qat_4xxxvf"), 1, 16, "qat_vfio_pci", "qat_vfio_pci", false);
   static final int[] OEMS = {0x15d9, 0x1028, 0x1590, 0x17aa};
 
-  private final FakeRoot root;
+  private final Path root;
+  private final RootLayout layout;
   private final Random rnd;
   private final boolean booted;
   private final int board;
@@ -83,7 +84,8 @@ public final class HostGenerator {
   private boolean bmc;
 
   private HostGenerator(Path dir, int n, long seed, boolean booted) throws IOException {
-    this.root = new FakeRoot(dir);
+    this.root = dir.toAbsolutePath();
+    this.layout = new RootLayout(root);
     this.rnd = new Random(seed);
     this.booted = booted;
     this.board = OEMS[rnd.nextInt(OEMS.length)];
@@ -122,7 +124,7 @@ public final class HostGenerator {
   }
 
   String summary() {
-    return String.format("%s: %d groups, %d cards, %d functions bound to VFIO%s", root.root, groups, cards, vfioDevices,
+    return String.format("%s: %d groups, %d cards, %d functions bound to VFIO%s", root, groups, cards, vfioDevices,
         booted ? " (booted: none bound yet)" : "");
   }
 
@@ -259,8 +261,18 @@ public final class HostGenerator {
       throw new IllegalStateException("no function left for " + name);
     }
     remaining--;
-    Path dir = root.device(parent, name, new int[] {m.vendor(), m.device(), sv, sd}, m.classCode(), "(null)", m.driver());
-    Path sys = root.root.resolve("sys");
+    Path sys = root.resolve("sys");
+    Path dir = Files.createDirectories(sys.resolve("devices/" + parent + "/" + name));
+    write(dir, "vendor", String.format("0x%04x", m.vendor()));
+    write(dir, "device", String.format("0x%04x", m.device()));
+    write(dir, "subsystem_vendor", String.format("0x%04x", sv));
+    write(dir, "subsystem_device", String.format("0x%04x", sd));
+    write(dir, "class", String.format("0x%06x", m.classCode()));
+    write(dir, "modalias", String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", m.vendor(), m.device(), sv, sd,
+        m.classCode() >> 16, (m.classCode() >> 8) & 0xff, m.classCode() & 0xff));
+    write(dir, "driver_override", "(null)");
+    Path link = sys.resolve("bus/pci/devices/" + name);
+    Files.createSymbolicLink(link, link.getParent().relativize(dir));
     write(dir, "numa_node", String.valueOf((complexes - 1) % 2));
     write(dir, "revision", "0x01");
     write(dir, "enable", m.driver() == null ? "0" : "1");
@@ -276,6 +288,7 @@ public final class HostGenerator {
     if (m.driver() != null) {
       registerDriver(m.driver(), m.module());
       Path driverDir = sys.resolve("bus/pci/drivers/" + m.driver());
+      Files.createSymbolicLink(dir.resolve("driver"), dir.relativize(driverDir));
       Files.createSymbolicLink(driverDir.resolve(name), driverDir.relativize(dir));
     }
     uevent(dir, name, m.driver());
@@ -301,8 +314,8 @@ public final class HostGenerator {
    */
   private void vfio(Path dir, String driver, String module, String saved) throws IOException {
     String name = dir.getFileName().toString();
-    Path sys = root.root.resolve("sys");
-    root.persisted("pci-" + name, saved + "\n");
+    Path sys = root.resolve("sys");
+    layout.persisted("pci-" + name, saved + "\n");
     registerDriver(driver, module);
     registerModule("vfio", null);
     registerModule("vfio_iommu_type1", null);
@@ -323,7 +336,7 @@ public final class HostGenerator {
 
   /** A driver directory with its files, its {@code module} link and the module's {@code drivers/pci:} link. */
   private void registerDriver(String driver, String module) throws IOException {
-    Path sys = root.root.resolve("sys");
+    Path sys = root.resolve("sys");
     Path driverDir = sys.resolve("bus/pci/drivers/" + driver);
     if (Files.exists(driverDir.resolve("uevent"))) {
       return;
@@ -341,14 +354,14 @@ public final class HostGenerator {
   }
 
   private Path registerModule(String module, String driver) throws IOException {
-    Path moduleDir = root.root.resolve("sys/module/" + module);
+    Path moduleDir = root.resolve("sys/module/" + module);
     Files.createDirectories(moduleDir.resolve("drivers"));
     if (!Files.exists(moduleDir.resolve("initstate"))) {
       write(moduleDir, "initstate", "live");
     }
     if (driver != null) {
       Path link = moduleDir.resolve("drivers/pci:" + driver);
-      Files.createSymbolicLink(link, link.getParent().relativize(root.root.resolve("sys/bus/pci/drivers/" + driver)));
+      Files.createSymbolicLink(link, link.getParent().relativize(root.resolve("sys/bus/pci/drivers/" + driver)));
     }
     return moduleDir;
   }
@@ -358,7 +371,7 @@ public final class HostGenerator {
   }
 
   private String groupOf(String deviceUnderSys) throws IOException {
-    return Files.readSymbolicLink(root.root.resolve("sys/devices/" + deviceUnderSys + "/iommu_group")).getFileName()
+    return Files.readSymbolicLink(root.resolve("sys/devices/" + deviceUnderSys + "/iommu_group")).getFileName()
         .toString();
   }
 

@@ -89,4 +89,18 @@ class CommandLineTest {
         m.run("--json", "set-override", "0000:00:02.0", "vfio-pci").err());
     assertEquals(java.util.List.of(), m.kernel.writeLog());
   }
+
+  @Test
+  void anUnknownCommandOrOptionIsEchoedEscapedAndShort() {
+    TestMachine m = new TestMachine(root);
+    TestMachine.Result r = m.run("--\u001b[31m" + "x".repeat(500));
+    assertEquals(1, r.code());
+    String first = r.err().lines().findFirst().orElse("");
+    assertTrue(first.startsWith("vfioctl: unknown option: --\\x1b[31m"), first);
+    assertTrue(first.length() < 120, first);
+    r = m.run("bogus\u001b]0;" + "y".repeat(500));
+    first = r.err().lines().findFirst().orElse("");
+    assertTrue(first.startsWith("vfioctl: unknown command: bogus\\x1b]0;"), first);
+    assertTrue(first.length() < 120, first);
+  }
 }

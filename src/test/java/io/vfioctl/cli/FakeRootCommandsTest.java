@@ -2,15 +2,10 @@ package io.vfioctl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vfioctl.host.Host;
 import io.vfioctl.testing.FakeRoot;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,26 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FakeRootCommandsTest {
   @TempDir Path dir;
 
-  Result run(Path root, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    all[0] = "--root";
-    all[1] = root.toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(Map.of(), Host::at).run(o, e, all);
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void deviceWithoutModaliasIsNamedWithTheWayOut() throws Exception {
     FakeRoot f = new FakeRoot(dir).device("0000:00:02.0", 0x8086, 0x100e, 0x020000, "(null)", "e1000");
     Files.delete(f.root.resolve("sys/devices/pci0000:00/0000:00:02.0/modalias"));
-    Result r = run(f.root, "vfio-driver", "0000:00:02.0");
+    Result r = f.run("vfio-driver", "0000:00:02.0");
     assertEquals(1, r.code());
     assertEquals("vfioctl: device 0000:00:02.0 has no modalias, so no VFIO driver can be chosen; force one with: "
         + "vfioctl set-override 0000:00:02.0 vfio-pci\n", r.err());
@@ -46,7 +26,7 @@ class FakeRootCommandsTest {
   @Test
   void fakeRootNeverLoadsModulesButShowsTheLoad() throws Exception {
     FakeRoot f = new FakeRoot(dir).device("0000:00:02.0", 0x8086, 0x100e, 0x020000, "(null)", "e1000");
-    Result r = run(f.root, "-v", "--noprobe", "set-override", "0000:00:02.0", "vfio-pci");
+    Result r = f.run("-v", "--noprobe", "set-override", "0000:00:02.0", "vfio-pci");
     assertEquals(0, r.code(), r::toString);
     assertEquals(true, r.err().contains("vfioctl: modprobe vfio-pci\n"), r::toString);
     assertEquals(true, r.err().contains("loading driver vfio-pci (recorded only: root is not /)"), r::toString);
@@ -58,7 +38,7 @@ class FakeRootCommandsTest {
   void missingSysfsAttributeIsNotCreated() throws Exception {
     FakeRoot f = new FakeRoot(dir).device("0000:00:02.0", 0x8086, 0x100e, 0x020000, "(null)", "e1000");
     Files.delete(f.root.resolve("sys/bus/pci/drivers/e1000/unbind"));
-    Result r = run(f.root, "--noprobe", "set-override", "0000:00:02.0", "vfio-pci");
+    Result r = f.run("--noprobe", "set-override", "0000:00:02.0", "vfio-pci");
     assertEquals(1, r.code());
     assertEquals(false, Files.exists(f.root.resolve("sys/bus/pci/drivers/e1000/unbind")));
     assertEquals(true, r.err().contains("No such file or directory (ENOENT)"), r::toString);

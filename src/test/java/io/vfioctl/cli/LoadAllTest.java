@@ -103,13 +103,15 @@ class LoadAllTest extends MachineTest {
   void theSavedFileIsReadUnderTheLock() throws Exception {
     m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
     CompletableFuture<Result> load;
-    try (GlobalLock held = GlobalLock.acquire(m.host().lockFile())) {
+    try (GlobalLock held = m.host().lock()) {
       Thread[] runner = new Thread[1];
       load = CompletableFuture.supplyAsync(() -> {
         runner[0] = Thread.currentThread();
         return m.run("load-override", NIC);
       });
-      while (runner[0] == null || runner[0].getState() != Thread.State.WAITING) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (runner[0] == null || !waiting(runner[0].getState())) {
+        assertTrue(System.nanoTime() < deadline, "the load never waited for the lock");
         Thread.onSpinWait();
       }
       // Meanwhile an unset-override finishes: the file is gone when the load gets the lock.
@@ -120,5 +122,9 @@ class LoadAllTest extends MachineTest {
     assertEquals("e1000", m.driver(NIC));
     assertNull(m.override(NIC));
     assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  private static boolean waiting(Thread.State state) {
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
   }
 }

@@ -66,4 +66,16 @@ class OverridePlanTest {
         OverridePlan.restore(DEV, before, now).stream().map(Action::describe).toList());
     assertEquals(List.of(), OverridePlan.restore(DEV, before, before));
   }
+
+  @Test
+  void anOldOverrideNamingAnotherDriverIsRestoredAfterTheOldDriverIsBound() {
+    DeviceState before = new DeviceState(Optional.of("vfio-pci"), Optional.of("e1000"));
+    DeviceState now = new DeviceState(Optional.of("vfio-pci"), Optional.of("vfio-pci"));
+    assertEquals(List.of(
+        "write " + DIR + "/driver_override \"\"",
+        "write " + DIR + "/driver/unbind 0000:00:02.0",
+        "write /sys/bus/pci/drivers/e1000/bind 0000:00:02.0",
+        "write " + DIR + "/driver_override vfio-pci"),
+        OverridePlan.restore(DEV, before, now).stream().map(Action::describe).toList());
+  }
 }

@@ -21,7 +21,8 @@ class PciAddressTest {
   @Test
   void rejectsEverythingElse() {
     for (String bad : List.of("", "00:02.0", "0000:00:02.8", "0000:00:20.0", "0000:00:02", "0000-00:02.0",
-        "0000:00:02.0 ", "g000:00:02.0", "0000:00:02.0/..", "../../../../x")) {
+        "0000:00:02.0 ", "g000:00:02.0", "0000:00:02.0/..", "../../../../x",
+        "0000:00:0\u0662.0", "0000:00:0\uff12.0", "\u0660000:00:02.0", "0000:00:0\u00b2.0")) {
       assertFalse(PciAddress.isValid(bad), bad);
       InvalidNameException e = assertThrows(InvalidNameException.class, () -> PciAddress.parse(bad));
       assertTrue(e.getMessage().startsWith("invalid PCI address"), e.getMessage());

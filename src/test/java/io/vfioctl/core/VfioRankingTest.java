@@ -46,6 +46,16 @@ class VfioRankingTest {
   }
 
   @Test
+  void linesWhoseModuleOrPatternCouldMisleadAreSkipped() {
+    List<VfioAlias> aliases = VfioAlias.parseAll("alias vfio_pci:v*d*sv*sd*bc*sc*i* bad\0mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* ../../../../tmp/evil_mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* \u001b[31mred\n"
+        + "alias vfio_pci:v*d*sv*sd\u001b[2J*bc*sc*i* clear_mod\n"
+        + "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+    assertEquals(List.of("vfio_pci"), aliases.stream().map(VfioAlias::module).toList());
+  }
+
+  @Test
   void eachRealVariantBeatsTheGenericDriverForItsDevice() {
     List<VfioAlias> aliases = VfioAlias.parseAll(REAL);
     record Case(int vendor, int device, String module) {}
@@ -134,10 +144,39 @@ class VfioRankingTest {
   }
 
   @Test
+  void theKernelsTrailingStarAfterTheInterfaceByteLeavesTheFieldFixed() {
+    VfioRanking.Result r = VfioRanking.rank(modalias(0x8086, 0x4941, 0x120000), VfioAlias.parseAll("""
+        alias vfio_pci:v*d*sv*sd*bc12sc00i*  aaa_vfio_pci
+        alias vfio_pci:v*d*sv*sd*bc12sc00i00* zzz_vfio_pci
+        """));
+    assertEquals(List.of("zzz_vfio_pci", "aaa_vfio_pci"), r.candidates().stream().map(VfioRanking.Candidate::module).toList());
+    assertEquals(List.of(4, 5), r.candidates().stream().map(VfioRanking.Candidate::wildcards).toList());
+    assertFalse(r.ambiguous());
+  }
+
+  @Test
+  void aPatternThatStopsEarlyRanksByWhatItFixes() {
+    VfioRanking.Result r = VfioRanking.rank(modalias(0x15b3, 0x101e, 0x020000), VfioAlias.parseAll("""
+        alias vfio_pci:v000015B3d*sv*sd*bc*sc*i* aaa_vfio_pci
+        alias vfio_pci:v000015B3d0000101E* zzz_vfio_pci
+        """));
+    assertEquals(List.of("zzz_vfio_pci", "aaa_vfio_pci"), r.candidates().stream().map(VfioRanking.Candidate::module).toList());
+    assertEquals(List.of(5, 6), r.candidates().stream().map(VfioRanking.Candidate::wildcards).toList());
+  }
+
+  @Test
+  void fieldsThatFixOnlySomeDigitsAreWildcards() {
+    assertEquals(7, ModaliasPattern.parse("v0000123*d*sv*sd*bc*sc*i*").wildcardFields());
+    assertEquals(6, ModaliasPattern.parse("v00001234*d*sv*sd*bc*sc*i*").wildcardFields());
+    assertEquals(7, ModaliasPattern.parse("v*d*sv*sd*bc*sc*i0?*").wildcardFields());
+  }
+
+  @Test
   void malformedPatternsRankLast() {
-    ModaliasPattern p = ModaliasPattern.parse("v00001234*");
+    ModaliasPattern p = ModaliasPattern.parse("x00001234*");
     assertEquals(7, p.wildcardFields());
     assertEquals(List.of("*", "*", "*", "*", "*", "*", "*"), p.fields());
+    assertEquals(List.of("00001234*", "*", "*", "*", "*", "*", "*"), ModaliasPattern.parse("v00001234*").fields());
     assertEquals(List.of("0000[d]", "*", "*", "*", "*", "*", "*"), ModaliasPattern.parse("v0000[d]d*sv*sd*bc*sc*i*").fields());
   }
 }

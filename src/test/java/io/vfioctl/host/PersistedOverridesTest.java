@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vfioctl.core.DeviceName;
+import io.vfioctl.sysfs.ConfinedRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +19,7 @@ class PersistedOverridesTest {
 
   @Test
   void writesDriverctlsFormatAtomically() throws Exception {
-    PersistedOverrides p = new PersistedOverrides(dir.resolve("etc/driverctl.d"), "/etc/driverctl.d");
+    PersistedOverrides p = new PersistedOverrides(new ConfinedRoot(dir), "/etc/driverctl.d");
     p.write(NIC, "vfio-pci");
     Path file = dir.resolve("etc/driverctl.d/pci-0000:00:02.0");
     assertEquals("vfio-pci\n", Files.readString(file));
@@ -42,10 +43,10 @@ class PersistedOverridesTest {
     Files.writeString(conf.resolve("pci-0000:00:02.0"), "");
     Files.writeString(conf.resolve("usb-1-1"), "usbfoo\n");
     Files.createDirectory(conf.resolve("pci-dir"));
-    PersistedOverrides p = new PersistedOverrides(conf, "/etc/driverctl.d");
+    PersistedOverrides p = new PersistedOverrides(new ConfinedRoot(dir), "/conf");
     assertEquals(List.of(new PersistedOverrides.Entry("0000:00:02.0", ""), new PersistedOverrides.Entry("0000:00:03.0", "vfio-pci")),
         p.list("pci"));
     assertEquals(Optional.empty(), p.read(new DeviceName("pci", "0000:00:02.0")), "an empty file is no override");
-    assertEquals(List.of(), new PersistedOverrides(dir.resolve("missing"), "/x").list("pci"));
+    assertEquals(List.of(), new PersistedOverrides(new ConfinedRoot(dir), "/missing").list("pci"));
   }
 }

@@ -1,0 +1,62 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.host.Host;
+import io.vfioctl.host.RootLayout;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * What update-cache runs to train the start-up cache: the commands users and udev run, on a
+ * small root with devices, overrides and aliases built for the purpose, so that the cache holds
+ * the classes those commands load (trained on an empty root, it missed a third of them). It
+ * changes nothing outside its temporary root, which it removes.
+ */
+public final class Training {
+  private static final String NIC = "0000:00:02.0";
+  private static final String GPU = "0000:00:03.0";
+  private static final String RELEASE = "6.12.0-training";
+
+  private Training() {}
+
+  public static void main(String[] args) throws IOException {
+    Path root = Files.createTempDirectory("vfioctl-training-");
+    try {
+      new RootLayout(root)
+          .device(NIC, 0x8086, 0x10d3, 0x020000, "(null)", "e1000e")
+          .device(GPU, 0x10de, 0x2342, 0x030000, "vfio-pci", "vfio-pci")
+          .device("0000:00:04.0", 0x1af4, 0x1041, 0x020000, "(null)", null)
+          .persisted("pci-" + GPU, "vfio\n")
+          .kernel(RELEASE, """
+              alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e
+              alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
+              alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci
+              """);
+      PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+      Main main = Main.forThisProcess();
+      Host.at(Path.of("/")); // the real machine's Host, without touching it
+      String r = root.toString();
+      for (String[] command : new String[][] {
+          {"--help"}, {"--version"},
+          {"--root", r, "list-devices"}, {"--root", r, "list-devices", "--vfio"}, {"--root", r, "--json", "list-devices"},
+          {"--root", r, "list-overrides"}, {"--root", r, "list-persisted"},
+          {"--root", r, "vfio-driver", GPU}, {"--root", r, "--json", "vfio-driver", GPU, "--all"},
+          {"--root", r, "load-override", GPU}, {"--root", r, "load-override", "--all"},
+          {"--root", r, "--dry-run", "set-override", NIC, "vfio"},
+          {"--root", r, "--noprobe", "--nosave", "set-override", NIC, "vfio-pci"},
+          {"--root", r, "--noprobe", "--nosave", "unset-override", NIC},
+          {"--root", r, "recover"}, {"--root", r, "bogus-command"}}) {
+        main.run(sink, sink, command);
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.vfioctl.host;
+
+import io.vfioctl.core.ChangeRecord;
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.sysfs.ConfinedRoot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes in progress, one file per device under {@code run/vfioctl/journal}. A change
+ * writes its entry atomically before its first write and removes it when it completed or rolled
+ * back; an entry found later belongs to a change that was cut short. {@code /run} is emptied at
+ * boot, as the kernel's bindings are, so a power cut leaves nothing stale.
+ */
+public final class Journal {
+  private static final int MAX_ENTRY_BYTES = 64 * 1024;
+
+  private final ConfinedRoot root;
+  private final String dir;
+
+  /** @param dir the directory below {@code root}, as on the running system ({@code /run/vfioctl/journal}) */
+  public Journal(ConfinedRoot root, String dir) {
+    this.root = root;
+    this.dir = dir;
+  }
+
+  /** An entry that was left behind: the record, or why it could not be read. */
+  public record Entry(String file, ChangeRecord record, String problem) {}
+
+  public void begin(ChangeRecord record) throws IOException {
+    AtomicFiles.write(root.resolve(dir), record.device().persistedFileName(),
+        record.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void end(DeviceName device) throws IOException {
+    AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
+  }
+
+  /** Removes an entry, by its file's name; anything but a regular file is left alone. */
+  public void discard(String file) throws IOException {
+    Path real = root.resolve(dir);
+    if (Files.isRegularFile(real.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+      AtomicFiles.delete(real, file);
+    }
+  }
+
+  /** Whether a change of {@code device} has an entry: it was cut short and not yet rolled back. */
+  public boolean has(DeviceName device) throws IOException {
+    return Files.exists(root.resolve(dir).resolve(device.persistedFileName()), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** What earlier, interrupted calls left; call only while holding the global lock. */
+  public List<Entry> leftBehind() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    Path real = root.resolve(dir);
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return entries;
+    }
+    AtomicFiles.removeStaleTemporaries(real);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+          entries.add(new Entry(name, null, "not a regular file"));
+          continue;
+        }
+        try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+          byte[] bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
+          if (bytes.length > MAX_ENTRY_BYTES) {
+            entries.add(new Entry(name, null, "larger than " + MAX_ENTRY_BYTES + " bytes"));
+          } else {
+            entries.add(new Entry(name, ChangeRecord.decode(name, new String(bytes, StandardCharsets.UTF_8)), null));
+          }
+        } catch (InvalidNameException e) {
+          entries.add(new Entry(name, null, e.getMessage()));
+        }
+      }
+    }
+    entries.sort((a, b) -> a.file().compareTo(b.file()));
+    return entries;
+  }
+}

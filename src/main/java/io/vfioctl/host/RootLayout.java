@@ -1,0 +1,83 @@
+package io.vfioctl.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a root laid out like a real machine's, with plain files and symbolic links where sysfs
+ * has them. The start-up cache is trained on one (so that it holds the classes real commands
+ * load), and tests build theirs with it.
+ */
+public final class RootLayout {
+  private final Path root;
+
+  public RootLayout(Path root) throws IOException {
+    this.root = root;
+    Files.createDirectories(root.resolve("sys/bus/pci/devices"));
+    Files.createDirectories(root.resolve("sys/bus/pci/drivers"));
+    Files.createDirectories(root.resolve("sys/module"));
+    Files.createDirectories(root.resolve("etc/driverctl.d"));
+    write(root.resolve("sys/bus/pci/drivers_probe"), "");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Adds a PCI device.
+   *
+   * @param override the raw text of driver_override, or null for a device without that file
+   * @param driver the bound driver, or null
+   */
+  public RootLayout device(String name, int vendor, int device, int classCode, String override, String driver)
+      throws IOException {
+    Path dir = Files.createDirectories(deviceDir(name));
+    write(dir.resolve("vendor"), String.format("0x%04x\n", vendor));
+    write(dir.resolve("device"), String.format("0x%04x\n", device));
+    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", vendor));
+    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", device));
+    write(dir.resolve("class"), String.format("0x%06x\n", classCode));
+    write(dir.resolve("numa_node"), "-1\n");
+    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", vendor, device, vendor,
+        device, classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
+    if (override != null) {
+      write(dir.resolve("driver_override"), override + "\n");
+    }
+    if (driver != null) {
+      Path driverDir = Files.createDirectories(root.resolve("sys/bus/pci/drivers/" + driver));
+      for (String f : new String[] {"bind", "unbind", "new_id", "remove_id"}) {
+        if (!Files.exists(driverDir.resolve(f))) {
+          write(driverDir.resolve(f), "");
+        }
+      }
+      Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
+    }
+    Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));
+    return this;
+  }
+
+  public RootLayout persisted(String fileName, String content) throws IOException {
+    write(root.resolve("etc/driverctl.d/" + fileName), content);
+    return this;
+  }
+
+  /** The directory of a device added with {@link #device}. */
+  public Path deviceDir(String name) {
+    return root.resolve("sys/devices/pci0000:00/" + name);
+  }
+
+  /** Makes the root's kernel {@code release} with this modules.alias text. */
+  public RootLayout kernel(String release, String modulesAlias) throws IOException {
+    Files.createDirectories(root.resolve("proc/sys/kernel"));
+    write(root.resolve("proc/sys/kernel/osrelease"), release + "\n");
+    Files.createDirectories(root.resolve("lib/modules/" + release));
+    write(root.resolve("lib/modules/" + release + "/modules.alias"), modulesAlias);
+    return this;
+  }
+
+  private static void write(Path p, String content) throws IOException {
+    Files.writeString(p, content);
+  }
+}

@@ -1,0 +1,94 @@
+package io.vfioctl.ops;
+
+import io.vfioctl.core.ChangeRecord;
+import io.vfioctl.core.DeviceState;
+import io.vfioctl.host.Host;
+import io.vfioctl.host.Journal;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rolls back the changes that a killed process, a crashed JVM or a timed-out unit left half
+ * made, as recorded in the journal, and removes the temporary files such a process left. Runs
+ * under the global lock before every change, and as {@code vfioctl recover}.
+ */
+public final class Recovery {
+  private final Host host;
+  private final Log log;
+  private final Restorer restorer;
+
+  Recovery(Host host, Log log, Restorer restorer) {
+    this.host = host;
+    this.log = log;
+    this.restorer = restorer;
+  }
+
+  /** What recovery did: one line per change rolled back, and per change it could not restore. */
+  public record Report(List<String> recovered, List<String> failed) {}
+
+  Report run() throws VfioctlException {
+    List<String> recovered = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    try {
+      int stale = host.persisted().removeStaleTemporaries();
+      if (stale > 0) {
+        log.debug("removed " + stale + " temporary file(s) an interrupted call left in " + Host.CONF_DIR);
+      }
+      for (Journal.Entry entry : host.journal().leftBehind()) {
+        recover(entry, recovered, failed);
+      }
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
+    }
+    return new Report(List.copyOf(recovered), List.copyOf(failed));
+  }
+
+  private void recover(Journal.Entry entry, List<String> recovered, List<String> failed) throws IOException {
+    if (entry.record() == null) {
+      host.journal().discard(entry.file());
+      report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
+      return;
+    }
+    ChangeRecord change = entry.record();
+    String what = "an interrupted change of " + change.device();
+    if (alive(change.owner())) {
+      // Only a process whose write is stuck in the kernel lets go of the lock mid-change.
+      report(failed, what + " is still in the kernel (pid " + change.owner().pid() + "); left alone until it returns");
+      return;
+    }
+    if (!host.sysfs().exists(change.dir())) {
+      host.journal().discard(entry.file());
+      report(recovered, what + " was dropped: the device is gone");
+      return;
+    }
+    DeviceState now = Restorer.state(host, change.paths());
+    if (!change.couldHaveLeft(now)) {
+      host.journal().discard(entry.file());
+      report(recovered, what + " was dropped: the device was changed since (override "
+          + now.override().orElse("(none)") + ", driver " + now.driver().orElse("none") + "), and is left so");
+      return;
+    }
+    Restorer.Result result = restorer.restore(change.paths(), change.before(), Optional.of(change.savedBefore()));
+    if (result.complete()) {
+      host.journal().discard(entry.file());
+      report(recovered, "rolled back " + what + ": " + result.text());
+    } else {
+      report(failed, "could not roll back " + what + ": " + result.text()
+          + "; run 'vfioctl recover' again, or restore it by hand");
+    }
+  }
+
+  private static boolean alive(ChangeRecord.Owner owner) {
+    return ProcessHandle.of(owner.pid())
+        .flatMap(p -> p.info().startInstant())
+        .map(start -> start.toEpochMilli() == owner.startMillis())
+        .orElse(false);
+  }
+
+  private void report(List<String> into, String message) {
+    into.add(message);
+    log.warn(message);
+  }
+}

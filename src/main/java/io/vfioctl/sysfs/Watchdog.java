@@ -1,0 +1,88 @@
+package io.vfioctl.sysfs;
+
+import java.util.function.Consumer;
+
+/**
+ * Gives every sysfs access a deadline. A write can block in the kernel for as long as a device
+ * has users (unbinding a device a VM holds), and a read of a FIFO in a fake root for ever; no
+ * Java code can abort such a call. So the call being made is registered here, and a daemon
+ * thread reports an access that outlives its deadline to {@code expired}, which in the tool says
+ * what is stuck, lets go of the global lock and ends the process. It costs two volatile writes
+ * an access.
+ */
+public final class Watchdog implements AutoCloseable {
+  private final long deadlineNanos;
+  private final Consumer<String> expired;
+  private volatile String current;
+  private volatile long startedAt;
+  private volatile boolean fired;
+  private Thread thread;
+
+  /**
+   * @param deadlineSeconds how long one access may take; 0 for no deadline
+   * @param expired told which access is stuck, once, from the watchdog's thread
+   */
+  public Watchdog(long deadlineSeconds, Consumer<String> expired) {
+    this.deadlineNanos = deadlineSeconds * 1_000_000_000L;
+    this.expired = expired;
+  }
+
+  public long deadlineSeconds() {
+    return deadlineNanos / 1_000_000_000L;
+  }
+
+  /** An access begins; {@code what} names it in the message should it never end. */
+  public void begin(String what) {
+    if (deadlineNanos <= 0) {
+      return;
+    }
+    startedAt = System.nanoTime();
+    current = what;
+    if (thread == null) {
+      start();
+    }
+  }
+
+  public void end() {
+    current = null;
+  }
+
+  /** The access in progress, if any. */
+  public java.util.Optional<String> current() {
+    return java.util.Optional.ofNullable(current);
+  }
+
+  private synchronized void start() {
+    if (thread != null || fired) {
+      return;
+    }
+    thread = new Thread(this::watch, "vfioctl-watchdog");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Stops watching: the calls this watchdog guards are over. */
+  @Override
+  public synchronized void close() {
+    if (thread != null) {
+      thread.interrupt();
+    }
+    fired = true;
+  }
+
+  private void watch() {
+    long tick = Math.max(1_000_000L, Math.min(deadlineNanos / 10, 200_000_000L));
+    while (!fired) {
+      try {
+        Thread.sleep(tick / 1_000_000L);
+      } catch (InterruptedException e) {
+        return;
+      }
+      String what = current;
+      if (what != null && System.nanoTime() - startedAt > deadlineNanos) {
+        fired = true;
+        expired.accept(what);
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.vfioctl.sysfs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfinedRootTest {
+  @TempDir Path base;
+  Path dir;
+  ConfinedRoot root;
+
+  @BeforeEach
+  void root() throws IOException {
+    dir = Files.createDirectories(base.resolve("root"));
+    root = new ConfinedRoot(dir);
+  }
+
+  Path mkdirs(String relative) throws IOException {
+    return Files.createDirectories(dir.resolve(relative));
+  }
+
+  void link(String relative, String target) throws IOException {
+    Files.createDirectories(dir.resolve(relative).getParent());
+    Files.createSymbolicLink(dir.resolve(relative), Path.of(target));
+  }
+
+  @Test
+  void plainPathsAreBelowTheRoot() throws IOException {
+    assertEquals(dir.resolve("sys/bus/pci"), root.resolve("/sys/bus/pci"));
+    assertEquals(dir, root.resolve("/"));
+    assertEquals(dir.resolve("a/b"), root.resolve("//a/./b/"), "empty and . components are skipped");
+  }
+
+  @Test
+  void relativeLinksResolveAsTheKernelWould() throws IOException {
+    mkdirs("sys/devices/pci0000:00/0000:00:02.0");
+    link("sys/bus/pci/devices/0000:00:02.0", "../../../devices/pci0000:00/0000:00:02.0");
+    assertEquals(dir.resolve("sys/devices/pci0000:00/0000:00:02.0/driver_override"),
+        root.resolve("/sys/bus/pci/devices/0000:00:02.0/driver_override"));
+  }
+
+  @Test
+  void absoluteLinksStartAgainAtTheRoot() throws IOException {
+    mkdirs("real/x");
+    link("a/b", "/real");
+    assertEquals(dir.resolve("real/x"), root.resolve("/a/b/x"));
+  }
+
+  @Test
+  void dotDotStopsAtTheRoot() throws IOException {
+    mkdirs("etc");
+    link("etc/up", "../../../../../../..");
+    assertEquals(dir.resolve("tmp"), root.resolve("/etc/up/tmp"));
+    assertEquals(dir.resolve("tmp"), root.resolve("/../../tmp"));
+  }
+
+  @Test
+  void aLastLinkIsFollowedOrLeftAsAsked() throws IOException {
+    mkdirs("sys/bus/pci/drivers/e1000");
+    link("sys/devices/x/driver", "../../bus/pci/drivers/e1000");
+    assertEquals(dir.resolve("sys/bus/pci/drivers/e1000"), root.resolve("/sys/devices/x/driver"));
+    assertEquals(dir.resolve("sys/devices/x/driver"), root.resolveNoFollow("/sys/devices/x/driver"));
+  }
+
+  @Test
+  void missingComponentsAreKeptSoThatOpeningFails() throws IOException {
+    link("etc/driverctl.d", "/var/lib/driverctl");
+    assertEquals(dir.resolve("var/lib/driverctl/pci-x"), root.resolve("/etc/driverctl.d/pci-x"));
+    assertFalse(root.exists("/etc/driverctl.d/pci-x"));
+  }
+
+  @Test
+  void linkLoopsEndInAnError() throws IOException {
+    link("a", "b");
+    link("b", "/a");
+    assertThrows(FileSystemLoopException.class, () -> root.resolve("/a/x"));
+    link("self", "self");
+    assertThrows(FileSystemLoopException.class, () -> root.resolve("/self"));
+    assertEquals(dir.resolve("self"), root.resolveNoFollow("/self"));
+  }
+
+  @Test
+  void aLongChainThatEndsIsFine() throws IOException {
+    mkdirs("end");
+    for (int i = 0; i < ConfinedRoot.MAX_LINK_HOPS; i++) {
+      link("l" + i, i + 1 < ConfinedRoot.MAX_LINK_HOPS ? "l" + (i + 1) : "end");
+    }
+    assertEquals(dir.resolve("end"), root.resolve("/l0"));
+  }
+
+  @Test
+  void theRealRootIsTheKernelsOwnLookup() throws IOException {
+    ConfinedRoot slash = new ConfinedRoot(Path.of("/"));
+    assertEquals(Path.of("/no/such/dir/file"), slash.resolve("/no/such/dir/file"));
+    // A last link is followed, as opening it would: /proc/self is a link to this process's directory.
+    Path self = Path.of("/proc/" + ProcessHandle.current().pid());
+    assertEquals(self, slash.resolve("/proc/self"));
+    assertEquals(Path.of("/proc/self"), slash.resolveNoFollow("/proc/self"));
+    // /proc/self/exe is a last link to the java launcher: followed, it is a regular file too large here.
+    RefusedFileException e = assertThrows(RefusedFileException.class, () -> slash.read("/proc/self/exe",
+        SizeLimit.kib(1, "a test file")));
+    assertEquals("larger than 1 KiB, too large for a test file", e.getReason());
+    assertTrue(new String(slash.read("/proc/self/comm", SizeLimit.kib(4, "a test file"))).endsWith("\n"),
+        "proc files say size 0 and are read to their end");
+  }
+
+  @Test
+  void aNulByteIsAnErrorNotACrash() {
+    assertThrows(IOException.class, () -> root.resolve("/sys/module/a\0b"));
+  }
+
+  @Test
+  void readsAreBoundedAndOnlyOfRegularFiles() throws Exception {
+    Files.writeString(mkdirs("etc").resolve("small"), "abc\n");
+    assertArrayEquals("abc\n".getBytes(), root.read("/etc/small", SizeLimit.kib(4, "a test file")));
+    Files.write(dir.resolve("etc/big"), new byte[4097]);
+    RefusedFileException big = assertThrows(RefusedFileException.class,
+        () -> root.read("/etc/big", SizeLimit.kib(4, "a test file")));
+    assertEquals("/etc/big: larger than 4 KiB, too large for a test file", big.getMessage());
+    assertThrows(NoSuchFileException.class, () -> root.read("/etc/missing", SizeLimit.kib(4, "a test file")));
+    RefusedFileException directory = assertThrows(RefusedFileException.class,
+        () -> root.read("/etc", SizeLimit.kib(4, "a test file")));
+    assertTrue(directory.isDirectory());
+  }
+
+  @Test
+  void aFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
+    Path fifo = mkdirs("run").resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    RefusedFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> assertThrows(RefusedFileException.class, () -> root.read("/run/fifo", SizeLimit.kib(4, "a test file"))));
+    assertEquals("/run/fifo: a FIFO, not a regular file", e.getMessage());
+  }
+}
