@@ -71,9 +71,14 @@ public final class Main {
     PrintStream out = stream(FileDescriptor.out);
     // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    int rc = forThisProcess().run(out, err, args);
+    Main main = forThisProcess();
+    int rc = main.run(out, err, args);
     out.flush();
     err.flush();
+    if (main.interruption.requested()) {
+      // A signal's shutdown is under way: this blocks, and the JVM ends with 128 + the signal.
+      System.exit(rc);
+    }
     // The command is over: the signal hook has nothing left to roll back, and System.exit would
     // load and link its logging classes on every call (they are not in the start-up cache).
     Runtime.getRuntime().halt(rc);

@@ -25,6 +25,11 @@ public final class Interruption {
     requested = true;
   }
 
+  /** Whether a stop was asked for: a signal's shutdown is under way. */
+  public boolean requested() {
+    return requested;
+  }
+
   /**
    * Asks the change in progress, if any, to roll back, and waits up to {@code seconds} for it.
    *
