@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
@@ -47,7 +48,7 @@ public final class Main {
   private volatile Watchdog watchdog;
   private volatile PrintStream stderr = System.err;
   /** Who the journal says makes a change; tests play a process that is gone. */
-  private ChangeRecord.Owner owner = Settings.thisProcess();
+  private Supplier<ChangeRecord.Owner> owner = Settings::thisProcess;
   /** Ends the process after a stuck sysfs access; tests replace it. */
   private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
@@ -114,7 +115,7 @@ public final class Main {
 
   /** For tests: the process the journal names as making the changes. */
   Main owner(ChangeRecord.Owner process) {
-    this.owner = process;
+    this.owner = () -> process;
     return this;
   }
 

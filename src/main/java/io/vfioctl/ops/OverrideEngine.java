@@ -259,7 +259,7 @@ public final class OverrideEngine {
     }
     try {
       try {
-        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore, target, settings.owner()));
+        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore, target, settings.owner().get()));
       } catch (IOException e) {
         throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
             + IoErrors.describe(e) + "; nothing changed");
