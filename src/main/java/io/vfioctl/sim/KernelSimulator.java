@@ -37,6 +37,9 @@ public final class KernelSimulator implements Sysfs {
   private final Map<String, Errno> probeFaults = new HashMap<>();
   private final Map<String, String> refusedModules = new HashMap<>();
   private final List<String> writeLog = new ArrayList<>();
+  /** Files and links beyond the PCI bus (net interfaces, disks, consoles) that tests lay out. */
+  private final Map<String, String> extraFiles = new TreeMap<>();
+  private final Map<String, String> extraLinks = new TreeMap<>();
   private int nextVfioIndex;
   private volatile int writeDelayMillis;
 
@@ -74,6 +77,43 @@ public final class KernelSimulator implements Sysfs {
     devices.put(name, d);
     attach(d);
     return d;
+  }
+
+  /**
+   * Enables {@code count} VFs of {@code pf} (as writing {@code sriov_numvfs} does): devices
+   * {@code vfNames} with the given ID, each in its own IOMMU group from {@code firstGroup}, probed
+   * at once unless the PF's {@code sriov_drivers_autoprobe} is 0.
+   */
+  public synchronized List<SimDevice> addVfs(String pf, int vendor, int device, int firstGroup, String... vfNames) {
+    SimDevice p = devices.get(pf);
+    List<SimDevice> added = new ArrayList<>();
+    for (int i = 0; i < vfNames.length; i++) {
+      SimDevice vf = new SimDevice(vfNames[i], vendor, device, p.subVendor(), p.subDevice(), p.classCode(),
+          firstGroup + i, p.numaNode());
+      vf.physfn = p;
+      p.virtfns.add(vf);
+      devices.put(vf.name(), vf);
+      attach(vf);
+      added.add(vf);
+    }
+    return added;
+  }
+
+  /** A PF's {@code sriov_drivers_autoprobe}: 0 keeps host drivers from its VFs. */
+  public synchronized void setDriversAutoprobe(String pf, boolean autoprobe) {
+    devices.get(pf).driversAutoprobe = autoprobe;
+  }
+
+  /** A file outside the bus's own attributes, e.g. {@code /sys/class/net/eth0/operstate}, or a device's {@code boot_vga}. */
+  public synchronized KernelSimulator addFile(String path, String content) {
+    extraFiles.put(path, content);
+    return this;
+  }
+
+  /** A symbolic link outside the bus's own, e.g. {@code /sys/class/net/eth0} to the device's {@code net/eth0}. */
+  public synchronized KernelSimulator addLink(String path, String target) {
+    extraLinks.put(path, target);
+    return this;
   }
 
   /** The device has no {@code driver_override} file, as on kernels or buses without it. */
@@ -172,7 +212,7 @@ public final class KernelSimulator implements Sysfs {
   // ---- driver core ----
 
   private void attach(SimDevice d) {
-    if (d.driver != null) {
+    if (d.driver != null || !d.canProbe()) {
       return;
     }
     for (SimDriver drv : drivers.values()) {
@@ -184,6 +224,9 @@ public final class KernelSimulator implements Sysfs {
 
   /** really_probe: returns null when bound, else the probe's error. */
   private Errno probe(SimDriver drv, SimDevice d) {
+    if (!d.canProbe()) {
+      return Errno.ENODEV;
+    }
     Errno fault = probeFaults.get(drv.name() + " " + d.name());
     if (fault != null) {
       return fault;
@@ -228,12 +271,18 @@ public final class KernelSimulator implements Sysfs {
 
   @Override
   public synchronized Optional<String> read(String path) {
+    if (extraFiles.containsKey(path)) {
+      return Optional.of(extraFiles.get(path));
+    }
     Optional<DevicePath> dp = devicePath(path);
     if (dp.isEmpty()) {
       return Optional.empty();
     }
     SimDevice d = dp.get().device();
+    boolean pf = !d.virtfns.isEmpty();
     return Optional.ofNullable(switch (dp.get().rest()) {
+      case "sriov_numvfs", "sriov_totalvfs" -> pf ? Integer.toString(d.virtfns.size()) : null;
+      case "sriov_drivers_autoprobe" -> pf ? (d.driversAutoprobe ? "1" : "0") : null;
       case "vendor" -> hex4(d.vendor());
       case "device" -> hex4(d.device());
       case "subsystem_vendor" -> hex4(d.subVendor());
@@ -253,6 +302,10 @@ public final class KernelSimulator implements Sysfs {
   @Override
   public synchronized List<String> list(String dir) {
     String path = strip(dir);
+    List<String> extra = extraChildren(path);
+    if (!extra.isEmpty()) {
+      return extra;
+    }
     if (path.equals("/sys/bus/pci/devices")) {
       return List.copyOf(devices.keySet());
     }
@@ -283,25 +336,62 @@ public final class KernelSimulator implements Sysfs {
     return List.of();
   }
 
+  private List<String> extraChildren(String dir) {
+    TreeSet<String> names = new TreeSet<>();
+    for (String p : extraFiles.keySet()) {
+      childOf(dir, p).ifPresent(names::add);
+    }
+    for (String p : extraLinks.keySet()) {
+      childOf(dir, p).ifPresent(names::add);
+    }
+    return List.copyOf(names);
+  }
+
+  private static Optional<String> childOf(String dir, String path) {
+    if (!path.startsWith(dir + "/")) {
+      return Optional.empty();
+    }
+    String rest = path.substring(dir.length() + 1);
+    int slash = rest.indexOf('/');
+    return Optional.of(slash < 0 ? rest : rest.substring(0, slash));
+  }
+
   private static String strip(String path) {
     return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   @Override
   public synchronized Optional<String> linkName(String path) {
+    return linkTarget(path).map(t -> t.substring(t.lastIndexOf('/') + 1));
+  }
+
+  @Override
+  public synchronized Optional<String> linkTarget(String path) {
+    if (extraLinks.containsKey(path)) {
+      return Optional.of(extraLinks.get(path));
+    }
     Optional<DevicePath> dp = devicePath(path);
     if (dp.isPresent()) {
       SimDevice d = dp.get().device();
-      return switch (dp.get().rest()) {
-        case "driver" -> d.driver();
-        case "iommu_group" -> d.iommuGroup() >= 0 ? Optional.of(String.valueOf(d.iommuGroup())) : Optional.empty();
-        case "driver/module" -> d.driver().map(x -> d.driver.module());
+      String rest = dp.get().rest();
+      if (rest.equals("physfn") && d.physfn != null) {
+        return Optional.of("../" + d.physfn.name());
+      }
+      if (rest.matches("virtfn[0-9]{1,4}")) {
+        int i = Integer.parseInt(rest.substring("virtfn".length()));
+        return i < d.virtfns.size() ? Optional.of("../" + d.virtfns.get(i).name()) : Optional.empty();
+      }
+      return switch (rest) {
+        case "driver" -> d.driver().map(n -> "../../../bus/pci/drivers/" + n);
+        case "iommu_group" -> d.iommuGroup() >= 0 ? Optional.of("../../../kernel/iommu_groups/" + d.iommuGroup())
+            : Optional.empty();
+        case "driver/module" -> d.driver().map(x -> "../../../../module/" + d.driver.module());
         default -> Optional.empty();
       };
     }
     if (path.startsWith(MODULES) && path.contains("/drivers/pci:")) {
       String driver = path.substring(path.indexOf("/drivers/pci:") + "/drivers/pci:".length());
-      return exists(path) ? Optional.of(driver) : Optional.empty();
+      return exists(path) ? Optional.of("../../../bus/pci/drivers/" + driver) : Optional.empty();
     }
     return Optional.empty();
   }
@@ -309,6 +399,9 @@ public final class KernelSimulator implements Sysfs {
   @Override
   public synchronized boolean exists(String path) {
     String p = strip(path);
+    if (extraFiles.containsKey(p) || extraLinks.containsKey(p) || !extraChildren(p).isEmpty()) {
+      return true;
+    }
     Optional<DevicePath> dp = devicePath(p);
     if (dp.isPresent()) {
       SimDevice d = dp.get().device();
@@ -318,7 +411,9 @@ public final class KernelSimulator implements Sysfs {
         case "driver", "driver/unbind", "driver/bind" -> d.driver != null;
         case "iommu_group" -> d.iommuGroup() >= 0;
         case "vfio-dev" -> d.vfioIndex >= 0;
-        default -> false;
+        case "physfn" -> d.physfn != null;
+        case "sriov_numvfs", "sriov_totalvfs", "sriov_drivers_autoprobe" -> !d.virtfns.isEmpty();
+        default -> linkTarget(p).isPresent();
       };
     }
     if (p.equals("/sys/bus/pci/drivers_probe") || p.equals("/sys/bus/pci/devices") || p.equals("/sys/bus/pci/drivers")) {

@@ -16,6 +16,12 @@ public final class SimDevice {
   SimDriver driver;
   int vfioIndex = -1;
   boolean overrideSupported = true;
+  /** The PF of a VF; null for other functions. */
+  SimDevice physfn;
+  /** A PF's VFs, in VF index order. */
+  final java.util.List<SimDevice> virtfns = new java.util.ArrayList<>();
+  /** A PF's {@code sriov_drivers_autoprobe}. */
+  boolean driversAutoprobe = true;
 
   SimDevice(String name, int vendor, int device, int subVendor, int subDevice, int classCode, int iommuGroup, int numaNode) {
     this.name = name;
@@ -66,6 +72,18 @@ public final class SimDevice {
 
   public Optional<String> driver() {
     return driver == null ? Optional.empty() : Optional.of(driver.name());
+  }
+
+  public Optional<SimDevice> physfn() {
+    return Optional.ofNullable(physfn);
+  }
+
+  /**
+   * The PCI core's {@code pci_device_can_probe}: a VF whose PF has {@code sriov_drivers_autoprobe}
+   * 0 is probed only through {@code driver_override}.
+   */
+  boolean canProbe() {
+    return physfn == null || physfn.driversAutoprobe || override != null;
   }
 
   /** Where the device sits under {@code /sys/devices}, as udev's {@code DEVPATH} names it. */

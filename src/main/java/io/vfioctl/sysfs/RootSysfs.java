@@ -72,6 +72,15 @@ public final class RootSysfs implements Sysfs {
   }
 
   @Override
+  public Optional<String> linkTarget(String path) {
+    try {
+      return Optional.of(Files.readSymbolicLink(root.resolveNoFollow(path)).toString());
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public boolean exists(String path) {
     try {
       return Files.exists(root.resolveNoFollow(path), LinkOption.NOFOLLOW_LINKS);

@@ -25,6 +25,13 @@ public interface Sysfs {
   /** The last component of a symbolic link's target ({@code driver} -> {@code e1000}). */
   Optional<String> linkName(String path);
 
+  /**
+   * A symbolic link's target as written ({@code ../../devices/pci0000:00/0000:00:02.0/net/eth0}),
+   * or empty if {@code path} is not a link. The class directories ({@code /sys/class/net},
+   * {@code /sys/class/block}) say through it which device provides an interface or a disk.
+   */
+  Optional<String> linkTarget(String path);
+
   boolean exists(String path);
 
   /**

@@ -42,6 +42,11 @@ public final class WatchedSysfs implements Sysfs {
   }
 
   @Override
+  public Optional<String> linkTarget(String path) {
+    return watched("reading the link " + path, () -> sysfs.linkTarget(path));
+  }
+
+  @Override
   public boolean exists(String path) {
     return watched("looking up " + path, () -> sysfs.exists(path));
   }

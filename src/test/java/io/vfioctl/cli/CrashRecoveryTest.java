@@ -366,6 +366,11 @@ class CrashRecoveryTest {
       }
 
       @Override
+      public Optional<String> linkTarget(String path) {
+        return m.kernel.linkTarget(path);
+      }
+
+      @Override
       public boolean exists(String path) {
         return m.kernel.exists(path);
       }
