@@ -11,13 +11,16 @@ final class CliLog implements Log {
   private final String prefix;
   private final boolean verbose;
   private final boolean dryRun;
+  /** Whether stderr is a terminal, where a progress line can be redrawn in place. */
+  private final boolean terminal;
 
-  CliLog(PrintStream out, PrintStream err, String prefix, boolean verbose, boolean dryRun) {
+  CliLog(PrintStream out, PrintStream err, String prefix, boolean verbose, boolean dryRun, boolean terminal) {
     this.out = out;
     this.err = err;
     this.prefix = prefix;
     this.verbose = verbose;
     this.dryRun = dryRun;
+    this.terminal = terminal;
   }
 
   @Override
@@ -39,5 +42,14 @@ final class CliLog implements Log {
     } else if (verbose) {
       err.println(prefix + action.describe());
     }
+  }
+
+  @Override
+  public void progress(int done, int total) {
+    if (!terminal || verbose) {
+      return; // a log, or a trace that has a line per step already
+    }
+    err.print("\r" + prefix + done + "/" + total + " devices" + (done == total ? "\n" : ""));
+    err.flush();
   }
 }

@@ -11,7 +11,10 @@ enum Command {
   LIST_OVERRIDES("list-overrides", 0, 1, "[type]"),
   LIST_PERSISTED("list-persisted", 0, 0, "no arguments"),
   VFIO_DRIVER("vfio-driver", 1, 1, "<device>"),
-  RECOVER("recover", 0, 0, "no arguments");
+  RECOVER("recover", 0, 0, "no arguments"),
+  DETACH("detach", 1, 1, "<device>"),
+  REATTACH("reattach", 1, 1, "<device>"),
+  STATUS("status", 0, Integer.MAX_VALUE, "[device...]");
 
   final String word;
   final int minArgs;
@@ -43,6 +46,16 @@ enum Command {
   }
 
   boolean changesBindings() {
-    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == LOAD_OVERRIDE;
+    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH || this == REATTACH;
+  }
+
+  /** The commands that take {@code --group} and {@code --vfs}. */
+  boolean takesScope() {
+    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == DETACH || this == REATTACH;
+  }
+
+  /** The commands that may take a device from its host: {@code --force} and {@code --noiommu} go with them. */
+  boolean bindsVfio() {
+    return this == SET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH;
   }
 }

@@ -22,6 +22,11 @@ final class CommandLineParser {
     boolean version = false;
     boolean all = false;
     boolean vfio = false;
+    boolean group = false;
+    boolean vfs = false;
+    boolean force = false;
+    boolean noIommu = false;
+    Optional<String> driver = Optional.empty();
     List<String> positional = new ArrayList<>();
     boolean optionsEnded = false;
     for (int i = 0; i < args.length; i++) {
@@ -51,6 +56,10 @@ final class CommandLineParser {
           timeout = Optional.of(value(name, inlineValue, args, i));
           i += inlineValue.isPresent() ? 0 : 1;
         }
+        case "--driver" -> {
+          driver = Optional.of(value(name, inlineValue, args, i));
+          i += inlineValue.isPresent() ? 0 : 1;
+        }
         case "-v", "--verbose", "--debug" -> verbose = true;
         case "--nosave" -> noSave = true;
         case "--noprobe" -> noProbe = true;
@@ -60,14 +69,20 @@ final class CommandLineParser {
         case "--version" -> version = true;
         case "--all" -> all = true;
         case "--vfio" -> vfio = true;
+        case "--group" -> group = true;
+        case "--vfs" -> vfs = true;
+        case "--force" -> force = true;
+        case "--noiommu" -> noIommu = true;
         default -> throw new UsageException("unknown option: " + Names.printable(arg));
       }
-      if (inlineValue.isPresent() && !name.equals("--root") && !name.equals("--bus") && !name.equals("--timeout")) {
+      if (inlineValue.isPresent() && !name.equals("--root") && !name.equals("--bus") && !name.equals("--timeout")
+          && !name.equals("--driver")) {
         throw new UsageException("option " + name + " takes no value");
       }
     }
     Optional<String> command = positional.isEmpty() ? Optional.empty() : Optional.of(positional.remove(0));
-    return new Options(root, bus, seconds(timeout), verbose, noSave, noProbe, json, dryRun, help, version, all, vfio, command, positional);
+    return new Options(root, bus, seconds(timeout), verbose, noSave, noProbe, json, dryRun, help, version, all, vfio, group, vfs, force,
+        noIommu, driver, command, positional);
   }
 
   /** A deadline in whole seconds, 0 for none; at most a day. */

@@ -8,6 +8,15 @@ import java.util.Optional;
 final class Json {
   private Json() {}
 
+  /** A number as a number, anything else as text ({@code iommu_group}, {@code numa_node}). */
+  static Object numberOrText(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return s;
+    }
+  }
+
   static String write(Object value) {
     StringBuilder b = new StringBuilder();
     write(b, value, 0);

@@ -113,17 +113,11 @@ final class ListCommands {
     m.put("driver", d.driver());
     m.put("override", d.override());
     m.put("persisted", d.persisted());
-    m.put("iommu_group", d.iommuGroup().map(ListCommands::numberOrText));
-    m.put("numa_node", d.numaNode().map(ListCommands::numberOrText));
+    m.put("iommu_group", d.iommuGroup().map(Json::numberOrText));
+    m.put("numa_node", d.numaNode().map(Json::numberOrText));
     m.put("vfio_bound", d.vfioBound());
+    m.put("physfn", d.physfn());
+    m.put("virtfns", d.virtfns());
     return m;
-  }
-
-  private static Object numberOrText(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return s;
-    }
   }
 }

@@ -12,6 +12,7 @@ import io.vfioctl.ops.Inventory;
 import io.vfioctl.ops.OverrideEngine;
 import io.vfioctl.ops.Recovery;
 import io.vfioctl.ops.Settings;
+import io.vfioctl.ops.StatusReader;
 import io.vfioctl.ops.TargetResolver;
 import io.vfioctl.ops.VfioResolver;
 import io.vfioctl.ops.VfioctlException;
@@ -49,6 +50,8 @@ public final class Main {
   private volatile PrintStream stderr = System.err;
   /** Who the journal says makes a change; tests play a process that is gone. */
   private Supplier<ChangeRecord.Owner> owner = Settings::thisProcess;
+  /** Whether stderr is a terminal (the launcher tells: a JVM cannot ask cheaply); progress is drawn there. */
+  private boolean terminal;
   /** Ends the process after a stuck sysfs access; tests replace it. */
   private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
 
@@ -103,6 +106,7 @@ public final class Main {
   static Main forThisProcess() {
     // The launcher passes the name it was called by; a JVM cannot see argv[0].
     Main main = new Main(System.getenv(), Host::at, System.getProperty("vfioctl.program", "vfioctl"));
+    main.terminal = Boolean.getBoolean("vfioctl.terminal");
     // SIGTERM (a unit's start timing out), SIGINT and SIGHUP run shutdown hooks: this one lets a
     // change in progress roll back before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(main::interrupted));
@@ -122,6 +126,12 @@ public final class Main {
   /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
   Main onStuck(Runnable action) {
     this.onStuck = action;
+    return this;
+  }
+
+  /** For tests: draw progress as on a terminal. */
+  Main terminal(boolean isTerminal) {
+    this.terminal = isTerminal;
     return this;
   }
 
@@ -190,17 +200,28 @@ public final class Main {
   }
 
   private static void checkOptionsFit(Command c, Options o) throws UsageException {
-    if (o.all() && c != Command.VFIO_DRIVER && c != Command.LOAD_OVERRIDE) {
-      throw new UsageException("--all goes with vfio-driver and load-override");
+    if (o.all() && c != Command.VFIO_DRIVER && c != Command.LOAD_OVERRIDE && c != Command.STATUS) {
+      throw new UsageException("--all goes with vfio-driver, load-override and status");
     }
     if (o.vfio() && c != Command.LIST_DEVICES && c != Command.LIST_OVERRIDES) {
       throw new UsageException("--vfio goes with list-devices and list-overrides");
     }
     if (o.dryRun() && !c.changesBindings()) {
-      throw new UsageException("--dry-run goes with set-override, unset-override and load-override");
+      throw new UsageException("--dry-run goes with set-override, unset-override, load-override, detach and reattach");
     }
     if (o.json() && c.changesBindings()) {
-      throw new UsageException("--json goes with the list commands and vfio-driver");
+      throw new UsageException("--json goes with the list commands, vfio-driver and status");
+    }
+    if (o.driver().isPresent() && c != Command.DETACH) {
+      throw new UsageException("--driver goes with detach");
+    }
+    if ((o.group() || o.vfs()) && !c.takesScope()) {
+      throw new UsageException((o.group() ? "--group" : "--vfs") + " goes with set-override, unset-override, detach"
+          + " and reattach");
+    }
+    if ((o.force() || o.noIommu()) && !c.bindsVfio()) {
+      throw new UsageException((o.force() ? "--force" : "--noiommu") + " goes with set-override, load-override and"
+          + " detach");
     }
   }
 
@@ -226,14 +247,18 @@ public final class Main {
   private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
       throws VfioctlException, UsageException {
     Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
-        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner);
-    CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun());
+        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner, new Settings.Safety(o.force(), o.noIommu()));
+    CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun(), terminal);
     VfioResolver vfio = new VfioResolver(host);
     OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
     List<String> a = o.arguments();
+    OverrideEngine.Scope scope = new OverrideEngine.Scope(o.group(), o.vfs());
     switch (c) {
-      case SET_OVERRIDE -> engine.set(a.get(0), a.get(1));
-      case UNSET_OVERRIDE -> engine.unset(a.get(0));
+      case SET_OVERRIDE -> engine.set(a.get(0), a.get(1), scope);
+      case UNSET_OVERRIDE -> engine.unset(a.get(0), scope);
+      case DETACH -> engine.detach(a.get(0), o.driver(), scope);
+      case REATTACH -> engine.reattach(a.get(0), scope);
+      case STATUS -> StatusCommand.run(new StatusReader(host, settings), bus, o, out);
       case LOAD_OVERRIDE -> {
         if (o.all()) {
           OverrideEngine.LoadSummary summary = engine.loadAll(message -> err.println(prefix + message));

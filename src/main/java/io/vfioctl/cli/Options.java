@@ -17,6 +17,11 @@ record Options(
     boolean version,
     boolean all,
     boolean vfio,
+    boolean group,
+    boolean vfs,
+    boolean force,
+    boolean noIommu,
+    Optional<String> driver,
     Optional<String> command,
     List<String> arguments) {
 

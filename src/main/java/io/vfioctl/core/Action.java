@@ -36,4 +36,20 @@ public sealed interface Action {
       return "remove " + path;
     }
   }
+
+  /** Recording, for {@code reattach}, what a device was bound to before {@code detach} took it. */
+  record RecordOriginal(String path, DeviceState original) implements Action {
+    @Override
+    public String describe() {
+      return "write " + path + " " + OriginalState.encode(original).strip().replace('\n', ' ');
+    }
+  }
+
+  /** Forgetting that record once the device is back. */
+  record ForgetOriginal(String path) implements Action {
+    @Override
+    public String describe() {
+      return "remove " + path;
+    }
+  }
 }

@@ -24,6 +24,7 @@ public final class Host {
   public static final String CONF_DIR = "/etc/driverctl.d";
   public static final String LOCK_FILE = "/run/vfioctl.lock";
   public static final String JOURNAL_DIR = "/run/vfioctl/journal";
+  public static final String DETACHED_DIR = "/run/vfioctl/detached";
   public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
   private static final SizeLimit RELEASE = SizeLimit.kib(4, "a kernel release");
 
@@ -33,6 +34,7 @@ public final class Host {
   private final ModuleLoader modules;
   private final PersistedOverrides persisted;
   private final Journal journal;
+  private final DetachedDevices detached;
 
   public Host(Path root, Sysfs sysfs, ModuleLoader modules) {
     this(root, sysfs, modules, new PersistedOverrides(new ConfinedRoot(root), CONF_DIR));
@@ -46,6 +48,7 @@ public final class Host {
     this.modules = modules;
     this.persisted = persisted;
     this.journal = new Journal(files, JOURNAL_DIR);
+    this.detached = new DetachedDevices(files, DETACHED_DIR);
   }
 
   /** The machine below {@code root}; modules are only really loaded when the root is {@code /}. */
@@ -84,6 +87,11 @@ public final class Host {
   /** The changes in progress, for recovery after a crash. */
   public Journal journal() {
     return journal;
+  }
+
+  /** What {@code detach} took devices from, for {@code reattach}. */
+  public DetachedDevices detached() {
+    return detached;
   }
 
   /** Takes the global lock ({@link #LOCK_FILE}), waiting while another call holds it. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  */
 public final class RootLayout {
   private final Path root;
+  private boolean iommu = true;
+  private int nextGroup;
 
   public RootLayout(Path root) throws IOException {
     this.root = root;
@@ -23,6 +25,12 @@ public final class RootLayout {
 
   public Path root() {
     return root;
+  }
+
+  /** Devices added from now on have no IOMMU group, as on a machine without an IOMMU enabled. */
+  public RootLayout withoutIommu() {
+    iommu = false;
+    return this;
   }
 
   /**
@@ -55,6 +63,24 @@ public final class RootLayout {
       Files.createSymbolicLink(dir.resolve("driver"), Path.of("../../../bus/pci/drivers/" + driver));
     }
     Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + name), Path.of("../../../devices/pci0000:00/" + name));
+    if (iommu) {
+      inGroup(name, nextGroup++);
+    }
+    return this;
+  }
+
+  /** Puts a device added with {@link #device} into IOMMU group {@code group} (each starts in its own). */
+  public RootLayout inGroup(String name, int group) throws IOException {
+    Path link = deviceDir(name).resolve("iommu_group");
+    if (Files.isSymbolicLink(link)) {
+      Path old = link.resolveSibling(Files.readSymbolicLink(link)).normalize();
+      Files.deleteIfExists(old.resolve("devices/" + name));
+      Files.delete(link);
+    }
+    Path members = Files.createDirectories(root.resolve("sys/kernel/iommu_groups/" + group + "/devices"));
+    Files.createSymbolicLink(members.resolve(name), Path.of("../../../../devices/pci0000:00/" + name));
+    Files.createSymbolicLink(link, Path.of("../../../kernel/iommu_groups/" + group));
+    nextGroup = Math.max(nextGroup, group + 1);
     return this;
   }
 

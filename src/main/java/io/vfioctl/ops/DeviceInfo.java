@@ -7,6 +7,8 @@ import java.util.Optional;
  *
  * @param vfioBound whether a VFIO driver (vfio-pci or a variant) holds the device: it has a
  *     {@code vfio-dev} directory
+ * @param physfn a VF's PF
+ * @param virtfns a PF's VFs
  */
 public record DeviceInfo(
     String address,
@@ -21,4 +23,6 @@ public record DeviceInfo(
     Optional<String> persisted,
     Optional<String> iommuGroup,
     Optional<String> numaNode,
-    boolean vfioBound) {}
+    boolean vfioBound,
+    Optional<String> physfn,
+    java.util.List<String> virtfns) {}

@@ -21,10 +21,12 @@ public final class Inventory {
 
   private final Host host;
   private final String bus;
+  private final Sriov sriov;
 
   public Inventory(Host host, String bus) {
     this.host = host;
     this.bus = bus;
+    this.sriov = new Sriov(host);
   }
 
   /**
@@ -59,7 +61,7 @@ public final class Inventory {
         Optional<String> modalias = detail == Detail.WITH_MODALIAS ? sysfs.read(dir + "/modalias") : Optional.empty();
         result.add(new DeviceInfo(name, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             classCode, modalias, sysfs.linkName(dir + "/driver"), override, Optional.empty(),
-            Optional.empty(), Optional.empty(), false));
+            Optional.empty(), Optional.empty(), false, Optional.empty(), List.of()));
         continue;
       }
       result.add(new DeviceInfo(
@@ -75,7 +77,9 @@ public final class Inventory {
           Optional.ofNullable(persisted.get(name)),
           sysfs.linkName(dir + "/iommu_group"),
           sysfs.read(dir + "/numa_node"),
-          sysfs.exists(dir + "/vfio-dev")));
+          sysfs.exists(dir + "/vfio-dev"),
+          sriov.physfn(dir),
+          sriov.virtfns(dir)));
     }
     if (!anyOverridable) {
       throw new NoOverridableDevicesException();

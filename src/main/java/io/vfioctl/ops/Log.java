@@ -10,4 +10,7 @@ public interface Log {
 
   /** An action about to be carried out (or, in a dry run, that would be). */
   void action(Action action);
+
+  /** A change of many devices got this far; shown on a terminal only. */
+  default void progress(int done, int total) {}
 }

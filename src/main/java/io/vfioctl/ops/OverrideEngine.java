@@ -1,8 +1,7 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.Action;
-import io.vfioctl.core.ChangeRecord;
-import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.InvalidNameException;
@@ -13,10 +12,13 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.ModuleLoadException;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.SysfsReadException;
-import io.vfioctl.sysfs.SysfsWriteException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +34,8 @@ public final class OverrideEngine {
   private final DeviceLocator locator;
   private final Interruption interruption;
   private final Restorer restorer;
+  private final IommuGroups groups;
+  private final Sriov sriov;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
     this(host, settings, log, targets, new Interruption());
@@ -46,6 +50,8 @@ public final class OverrideEngine {
     this.locator = new DeviceLocator(host, settings);
     this.interruption = interruption;
     this.restorer = new Restorer(host, log);
+    this.groups = new IommuGroups(host);
+    this.sriov = new Sriov(host);
   }
 
   /** What a change did: moved the device, or found it already as asked (nothing written). */
@@ -59,17 +65,58 @@ public final class OverrideEngine {
     }
   }
 
+  /** Which devices a command acts on: the one named, its IOMMU group, its VFs, or its VFs' groups. */
+  public record Scope(boolean group, boolean vfs) {
+    public static final Scope ONE = new Scope(false, false);
+  }
+
+  /** What a command asks of each device. */
+  private sealed interface Intent {}
+
+  /** driverctl's override: {@code word} names a driver, {@code vfio} or nothing ({@code ""}: clear it). */
+  private record SetOverride(String word, boolean save) implements Intent {}
+
+  /** Hands the device to {@code word}'s driver, recording where it came from; saves nothing. */
+  private record Detach(String word) implements Intent {}
+
+  /** Returns the device to what detach recorded, or to its default driver. */
+  private record Reattach() implements Intent {}
+
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
   public Outcome set(String device, String driver) throws VfioctlException {
+    return set(device, driver, Scope.ONE);
+  }
+
+  public Outcome set(String device, String driver, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
     String word = validDriver(driver);
-    return locked(() -> apply(paths, word, settings.save()));
+    return locked(() -> change(expand(paths, scope), new SetOverride(word, settings.save())));
   }
 
   /** Clears the override, lets the default driver take the device and forgets the saved one. */
   public Outcome unset(String device) throws VfioctlException {
+    return unset(device, Scope.ONE);
+  }
+
+  public Outcome unset(String device, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
-    return locked(() -> apply(paths, "", settings.save()));
+    return locked(() -> change(expand(paths, scope), new SetOverride("", settings.save())));
+  }
+
+  /**
+   * {@code detach}: binds the device to {@code driver}, or to its best-fit VFIO driver, without
+   * saving anything, and records what it was bound to for {@link #reattach}.
+   */
+  public Outcome detach(String device, Optional<String> driver, Scope scope) throws VfioctlException {
+    DevicePaths paths = locator.locate(device);
+    String word = driver.isPresent() ? validDriver(driver.get()) : TargetResolver.BEST_VFIO;
+    return locked(() -> change(expand(paths, scope), new Detach(word)));
+  }
+
+  /** {@code reattach}: restores what {@link #detach} recorded, or lets the default driver take the device. */
+  public Outcome reattach(String device, Scope scope) throws VfioctlException {
+    DevicePaths paths = locator.locate(device);
+    return locked(() -> change(expand(paths, scope), new Reattach()));
   }
 
   /**
@@ -142,7 +189,7 @@ public final class OverrideEngine {
       throw new VfioctlException(host.persisted().displayPath(paths.device()) + ": " + e.getMessage()
           + "; fix or remove the file");
     }
-    return Optional.of(apply(paths, word, false));
+    return Optional.of(change(List.of(paths), new SetOverride(word, false)));
   }
 
   private static String validDriver(String driver) throws VfioctlException {
@@ -193,121 +240,12 @@ public final class OverrideEngine {
     }
   }
 
-  /** Moves the device to {@code word}'s driver; the caller holds the lock (or is a dry run). */
-  private Outcome apply(DevicePaths paths, String word, boolean save) throws VfioctlException {
-    DeviceName name = paths.device();
-    Target target = word.isEmpty() ? Target.CLEAR : targets.resolve(paths, word);
-    if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
-      log.debug("unsetting driver override for " + name);
-    } else {
-      log.debug("setting driver override for " + name + ": " + target.driver());
-    }
-    if (settings.dryRun()) {
-      List<Action> steps = plan(paths, target, word, save, state(paths)).steps();
-      steps.forEach(log::action);
-      return steps.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
-    }
-    loadModule(paths, target, word);
-    Target confirmed = targets.confirm(target, word);
-    DeviceState before = state(paths);
-    OverridePlan plan = plan(paths, confirmed, word, save, before);
-    if (plan.steps().stream().allMatch(step -> step instanceof Action.LoadModule)) {
-      log.debug(name + " is already bound as asked; nothing to do");
-      return Outcome.ALREADY_IN_EFFECT;
-    }
-    refuseIfHeld(paths, plan);
-    DeviceState goal = new DeviceState(confirmed.driver().isEmpty() ? Optional.empty() : Optional.of(confirmed.driver()),
-        plan.expectedDriver());
-    journaled(paths, before, goal, savedBefore -> run(paths, plan, before, savedBefore, confirmed));
-    return Outcome.CHANGED;
-  }
-
   /** A VFIO-bound device that a process holds would block the unbind until it lets go. */
-  private void refuseIfHeld(DevicePaths paths, OverridePlan plan) throws VfioctlException {
-    boolean unbinds = plan.steps().stream().anyMatch(s -> s instanceof Action.Write w && w.path().equals(paths.unbind()));
-    if (!unbinds) {
-      return;
-    }
+  private void refuseIfHeld(DevicePaths paths) throws VfioctlException {
     Optional<String> holder = new VfioUsers(host).holder(paths);
     if (holder.isPresent()) {
       throw new VfioctlException(paths.device() + " is in use by " + holder.get() + "; unbinding it would wait until"
           + " that process lets go: stop it (shut the guest down, or detach the device from it) first");
-    }
-  }
-
-  private interface Change {
-    void run(Optional<String> savedBefore) throws RolledBack, Interruption.Requested;
-  }
-
-  /**
-   * Runs a change with its journal entry in place: written before the first write, removed once
-   * the change completed or was rolled back. Whatever stops the change midway (a signal, an
-   * internal error) rolls it back first; only a process killed outright leaves the entry, for
-   * the next call to recover.
-   */
-  private void journaled(DevicePaths paths, DeviceState before, DeviceState target, Change change)
-      throws VfioctlException {
-    if (journalHas(paths)) {
-      throw new VfioctlException("an interrupted change of " + paths.device() + " is not rolled back yet; run 'vfioctl"
-          + " recover' first (it says why it could not)");
-    }
-    Optional<String> savedBefore = savedNow(paths);
-    try {
-      interruption.enter();
-    } catch (Interruption.Requested e) {
-      throw new VfioctlException("interrupted by a signal before changing " + paths.device() + "; nothing changed");
-    }
-    try {
-      try {
-        host.journal().begin(new ChangeRecord(paths.device(), paths.dir(), before, savedBefore, target, settings.owner().get()));
-      } catch (IOException e) {
-        throw new VfioctlException("cannot write the journal under " + Host.JOURNAL_DIR + ": "
-            + IoErrors.describe(e) + "; nothing changed");
-      }
-      try {
-        change.run(savedBefore);
-      } catch (Interruption.Requested e) {
-        RolledBack reported = rollBack(paths, before, savedBefore, "interrupted by a signal while changing " + paths.device());
-        // Said at once: once this change is over, the signal's handler lets the JVM exit.
-        log.warn(reported.getMessage());
-        reported.markReported();
-        throw endJournal(paths, reported);
-      } catch (SysfsReadException e) {
-        throw endJournal(paths, rollBack(paths, before, savedBefore, e.getMessage()));
-      } catch (RuntimeException e) {
-        throw endJournal(paths, rollBack(paths, before, savedBefore, "internal error while changing " + paths.device()
-            + " (" + e + ")", e));
-      } catch (RolledBack e) {
-        throw endJournal(paths, e);
-      }
-      endJournal(paths);
-    } finally {
-      interruption.leave();
-    }
-  }
-
-  /** A rolled-back change is over; one that could not be restored stays for recovery to retry. */
-  private RolledBack endJournal(DevicePaths paths, RolledBack failure) {
-    if (failure.complete) {
-      endJournal(paths);
-    }
-    return failure;
-  }
-
-  private void endJournal(DevicePaths paths) {
-    try {
-      host.journal().end(paths.device());
-    } catch (IOException e) {
-      log.warn("cannot remove the journal entry of " + paths.device() + ": " + IoErrors.describe(e)
-          + "; the next call will roll this change back");
-    }
-  }
-
-  private boolean journalHas(DevicePaths paths) throws VfioctlException {
-    try {
-      return host.journal().has(paths.device());
-    } catch (IOException e) {
-      throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
     }
   }
 
@@ -339,100 +277,239 @@ public final class OverrideEngine {
     }
   }
 
-  private void run(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
-      throws RolledBack, Interruption.Requested {
-    DeviceName name = paths.device();
-    boolean verified = false;
-    for (Action step : plan.steps()) {
-      if (step instanceof Action.LoadModule) {
+
+  /**
+   * The devices a command acts on: {@code device} itself, or its VFs ({@code --vfs}), each with
+   * the other endpoints of its IOMMU group ({@code --group}); in address order, each once.
+   */
+  private List<DevicePaths> expand(DevicePaths device, Scope scope) throws VfioctlException {
+    List<DevicePaths> base = List.of(device);
+    if (scope.vfs()) {
+      List<String> vfs = sriov.virtfns(device.dir());
+      if (vfs.isEmpty()) {
+        throw new VfioctlException(device.device() + " has no VFs (its sriov_numvfs is 0 or absent), so --vfs has"
+            + " nothing to act on");
+      }
+      base = new ArrayList<>();
+      for (String vf : vfs) {
+        base.add(locator.locate(vf));
+      }
+    }
+    if (!scope.group()) {
+      return base;
+    }
+    TreeMap<String, DevicePaths> all = new TreeMap<>();
+    for (DevicePaths d : base) {
+      IommuGroups.Group group = groups.of(d).orElseThrow(() -> new VfioctlException(d.device()
+          + " has no IOMMU group, so --group has nothing to act on"));
+      for (GroupMember m : group.endpoints()) {
+        all.put(m.device(), m.device().equals(d.device().name()) ? d : locator.locate(m.device()));
+      }
+    }
+    return List.copyOf(all.values());
+  }
+
+  /**
+   * Plans every device's move, checks them all, then carries them out as one transaction; the
+   * caller holds the lock (or it is a dry run).
+   */
+  private Outcome change(List<DevicePaths> devices, Intent intent) throws VfioctlException {
+    List<Planned> planned = new ArrayList<>();
+    for (DevicePaths paths : devices) {
+      planned.add(plan(paths, intent));
+    }
+    List<Planned> changing = planned.stream().filter(p -> p.move().changes()).toList();
+    refuseUnsafe(changing);
+    reportGroups(changing);
+    if (settings.dryRun()) {
+      planned.forEach(p -> p.move().steps().forEach(log::action));
+      planned.forEach(p -> p.move().afterwards().forEach(log::action));
+      return changing.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
+    }
+    if (changing.isEmpty()) {
+      for (Planned p : planned) {
+        log.debug(p.move().paths().device() + " is already bound as asked; nothing to do");
+      }
+      new Transaction(host, log, interruption, restorer, targets, settings.owner().get()).run(List.of());
+      forgetSpent(planned);
+      return Outcome.ALREADY_IN_EFFECT;
+    }
+    new Transaction(host, log, interruption, restorer, targets, settings.owner().get())
+        .run(changing.stream().map(Planned::move).toList());
+    forgetSpent(planned.stream().filter(p -> !p.move().changes()).toList());
+    if (intent instanceof Reattach) {
+      warnSaved(devices);
+    }
+    return Outcome.CHANGED;
+  }
+
+  /** A move and what the checks need to know of it. */
+  private record Planned(Move move, boolean toVfio) {}
+
+  private Planned plan(DevicePaths paths, Intent intent) throws VfioctlException {
+    if (intent instanceof Reattach) {
+      return new Planned(planReattach(paths), false);
+    }
+    String word = intent instanceof SetOverride o ? o.word() : ((Detach) intent).word();
+    boolean save = intent instanceof SetOverride o && o.save();
+    Target target = word.isEmpty() ? Target.CLEAR : targets.resolve(paths, word);
+    if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
+      log.debug("unsetting driver override for " + paths.device());
+    } else {
+      log.debug("setting driver override for " + paths.device() + ": " + target.driver());
+    }
+    if (!settings.dryRun()) {
+      loadModule(paths, target, word);
+      target = targets.confirm(target, word);
+    }
+    DeviceState before = state(paths);
+    OverridePlan plan = plan(paths, target, word, save, before);
+    boolean toVfio = word.equals(TargetResolver.BEST_VFIO) || GroupMember.isVfioDriver(target.driver());
+    List<Action> steps = new ArrayList<>(plan.steps());
+    Optional<DeviceState> record = recorded(paths);
+    if (intent instanceof Detach && record.isEmpty() && steps.stream().anyMatch(a -> !(a instanceof Action.LoadModule))) {
+      steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
+    }
+    if (toVfio && settings.safety().noIommu() && groups.of(paths).isEmpty()) {
+      Optional<String> mode = host.sysfs().read(NOIOMMU_MODE);
+      if (mode.isPresent() && !mode.get().strip().equals("Y")) {
+        steps.add(firstWrite(steps), new Action.Write(NOIOMMU_MODE, "1"));
+      }
+    }
+    DeviceState goal = new DeviceState(target.driver().isEmpty() ? Optional.empty() : Optional.of(target.driver()),
+        plan.expectedDriver());
+    Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
+        : plan.expectedDriver().get().isEmpty() ? new Move.AnyDriver() : new Move.Driver(plan.expectedDriver().get());
+    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, List.of()), toVfio);
+  }
+
+  /** vfio's switch for binding devices no IOMMU protects. */
+  static final String NOIOMMU_MODE = "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode";
+
+  private static int firstWrite(List<Action> steps) {
+    int i = 0;
+    while (i < steps.size() && steps.get(i) instanceof Action.LoadModule) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Back to what detach recorded: its driver bound explicitly, its override restored; without a
+   * record, the override cleared and the device probed, unless a host driver already has it.
+   */
+  private Move planReattach(DevicePaths paths) throws VfioctlException {
+    DeviceState before = state(paths);
+    Optional<DeviceState> record = recorded(paths);
+    String recordPath = host.detached().displayPath(paths.device());
+    if (record.isPresent()) {
+      List<Action> steps = new ArrayList<>(OverridePlan.restore(paths, record.get(), before));
+      return new Move(paths, before, savedNow(paths), record, steps, new Move.Exactly(record.get()), record.get(),
+          List.of(new Action.ForgetOriginal(recordPath)));
+    }
+    boolean hostBound = before.driver().isPresent() && !host.sysfs().exists(paths.file("vfio-dev"))
+        && !GroupMember.isVfioDriver(before.driver().get());
+    List<Action> steps = new ArrayList<>();
+    if (before.override().isPresent()) {
+      steps.add(new Action.Write(paths.driverOverride(), ""));
+    }
+    Move.Expect expect = new Move.Unchecked();
+    if (!hostBound || before.override().isPresent()) {
+      if (before.driver().isPresent()) {
+        steps.add(new Action.Write(paths.unbind(), paths.device().name()));
+      }
+      if (settings.probe()) {
+        steps.add(new Action.Write(paths.driversProbe(), paths.device().name()));
+        expect = new Move.AnyDriver();
+      }
+    }
+    if (!hostBound) {
+      log.debug("no detach of " + paths.device() + " is recorded: letting its default driver take it");
+    }
+    return new Move(paths, before, savedNow(paths), record, steps, expect, new DeviceState(Optional.empty(),
+        Optional.of("")), List.of());
+  }
+
+  private Optional<DeviceState> recorded(DevicePaths paths) throws VfioctlException {
+    try {
+      return host.detached().read(paths.device());
+    } catch (IOException e) {
+      String file = host.detached().displayPath(paths.device());
+      throw new VfioctlException("cannot read " + file + ": " + IoErrors.describe(e) + "; remove it (it only records"
+          + " what detach took " + paths.device() + " from)");
+    }
+  }
+
+  /** A record that names the state its device is already in has done its work (a reattach cut short after the move). */
+  private void forgetSpent(List<Planned> unchanged) {
+    for (Planned p : unchanged) {
+      Move m = p.move();
+      if (m.recordBefore().isPresent() && m.recordBefore().get().equals(m.before()) && !settings.dryRun()) {
+        try {
+          host.detached().remove(m.paths().device());
+        } catch (IOException e) {
+          log.warn("cannot remove " + host.detached().displayPath(m.paths().device()) + ": " + IoErrors.describe(e));
+        }
+      }
+    }
+  }
+
+  private void warnSaved(List<DevicePaths> devices) throws VfioctlException {
+    for (DevicePaths d : devices) {
+      Optional<String> saved = savedNow(d);
+      if (saved.isPresent()) {
+        log.warn("a saved override binds " + d.device() + " to " + Names.printable(saved.get()) + " again at the next"
+            + " boot; 'vfioctl unset-override " + d.device().name() + "' forgets it");
+      }
+    }
+  }
+
+  /** Every check before anything is written: a refusal leaves every device as it was. */
+  private void refuseUnsafe(List<Planned> changing) throws VfioctlException {
+    for (Planned p : changing) {
+      Move m = p.move();
+      if (m.unbinds()) {
+        refuseIfHeld(m.paths());
+      }
+      if (p.toVfio() && groups.of(m.paths()).isEmpty() && !settings.safety().noIommu()) {
+        String why = groups.anyGroups() ? "it is outside every IOMMU group"
+            : "no IOMMU is enabled (" + IommuGroups.GROUPS + " is empty)";
+        throw new VfioctlException(m.paths().device() + " has no IOMMU group: " + why + ", so VFIO cannot isolate it;"
+            + " enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line), or pass --noiommu for"
+            + " vfio's unsafe no-IOMMU mode");
+      }
+    }
+  }
+
+  /** Before binding VFIO: which other devices share each group, and whether it will be viable. */
+  private void reportGroups(List<Planned> changing) {
+    Set<String> moving = new HashSet<>();
+    changing.stream().filter(Planned::toVfio).forEach(p -> moving.add(p.move().paths().device().name()));
+    Set<String> reported = new HashSet<>();
+    for (Planned p : changing) {
+      if (!p.toVfio()) {
         continue;
       }
-      if (!verified && (step instanceof Action.Persist || step instanceof Action.Unpersist)) {
-        verify(paths, plan, before, savedBefore, target);
-        verified = true;
+      DevicePaths d = p.move().paths();
+      Optional<IommuGroups.Group> group = groups.of(d);
+      if (group.isEmpty()) {
+        log.warn("binding " + d.device() + " without an IOMMU (--noiommu): a guest given it can reach all of the"
+            + " host's memory");
+        continue;
       }
-      interruption.checkpoint();
-      log.action(step);
-      try {
-        perform(step, paths);
-      } catch (SysfsWriteException e) {
-        throw rollBack(paths, before, savedBefore, describeFailure(paths, e));
-      } catch (IOException e) {
-        throw rollBack(paths, before, savedBefore, "cannot save override for " + name + ": " + IoErrors.describe(e));
+      if (!reported.add(group.get().id())) {
+        continue;
+      }
+      List<GroupMember> blockers = group.get().blockers(moving);
+      List<GroupMember> others = group.get().members().stream().filter(m -> !moving.contains(m.device())).toList();
+      if (!blockers.isEmpty()) {
+        log.warn("IOMMU group " + group.get().id() + " of " + d.device() + " will not be viable for VFIO while "
+            + IommuGroups.Group.describe(blockers) + (blockers.size() == 1 ? " stays" : " stay") + " bound to a host"
+            + " driver: detach " + (blockers.size() == 1 ? "it" : "them") + " too, or use --group");
+      } else if (!others.isEmpty()) {
+        log.debug("IOMMU group " + group.get().id() + " also holds " + IommuGroups.Group.describe(others)
+            + "; it will be viable");
       }
     }
-    if (!verified) {
-      verify(paths, plan, before, savedBefore, target);
-    }
-  }
-
-  private void verify(DevicePaths paths, OverridePlan plan, DeviceState before, Optional<String> savedBefore, Target target)
-      throws RolledBack {
-    if (plan.expectedDriver().isEmpty()) {
-      return;
-    }
-    String expected = plan.expectedDriver().get();
-    DeviceState now = state(paths);
-    boolean ok = expected.isEmpty() ? now.driver().isPresent() : now.boundTo(expected);
-    if (!ok && expected.isEmpty() && now.driver().isEmpty() && targets.noHostDriverFor(paths)) {
-      log.warn("no host driver can claim " + paths.device() + " (no pci: alias of the kernel's modules matches it);"
-          + " it stays unbound");
-      return;
-    }
-    if (!ok) {
-      String why = now.driver().map(d -> "bound to " + d + " instead").orElse("no driver took it");
-      String to = target.driver().isEmpty() ? "its default driver" : "driver " + target.driver();
-      throw rollBack(paths, before, savedBefore, "failed to bind device " + paths.device() + " to " + to + " (" + why + ")");
-    }
-  }
-
-  private void perform(Action step, DevicePaths paths) throws SysfsWriteException, IOException {
-    if (step instanceof Action.Write w) {
-      if (w.path().equals(paths.unbind())) {
-        log.debug("unbinding previous driver " + state(paths).driver().orElse("(none)"));
-      } else if (w.path().equals(paths.driversProbe())) {
-        log.debug("reprobing driver for " + paths.device());
-      }
-      host.sysfs().write(w.path(), w.value());
-    } else if (step instanceof Action.Persist p) {
-      log.debug("saving driver override for " + paths.device());
-      host.persisted().write(paths.device(), p.driver());
-    } else if (step instanceof Action.Unpersist) {
-      log.debug("saving driver override for " + paths.device());
-      host.persisted().remove(paths.device());
-    }
-  }
-
-  private String describeFailure(DevicePaths paths, SysfsWriteException e) {
-    if (e.path().equals(paths.unbind())) {
-      return "unbinding " + paths.device() + " failed: " + e.getMessage();
-    }
-    return e.getMessage();
-  }
-
-  /** A failed change, rolled back: {@code complete} when the device is as it was before. */
-  private static final class RolledBack extends VfioctlException {
-    private static final long serialVersionUID = 1L;
-    final boolean complete;
-
-    RolledBack(String message, int exitCode, boolean complete) {
-      super(message, exitCode);
-      this.complete = complete;
-    }
-  }
-
-  /** Puts the device and its saved file back as they were and returns the exception that reports both. */
-  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure) {
-    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
-    return new RolledBack(failure + "; " + result.text(), 1, result.complete());
-  }
-
-  /** As above, for a failure of vfioctl itself: exit code 70, and the cause for {@code --verbose}. */
-  private RolledBack rollBack(DevicePaths paths, DeviceState before, Optional<String> savedBefore, String failure,
-      RuntimeException cause) {
-    Restorer.Result result = restorer.restore(paths, before, Optional.of(savedBefore));
-    RolledBack e = new RolledBack(failure + "; " + result.text(), VfioctlException.INTERNAL_ERROR, result.complete());
-    e.initCause(cause);
-    return e;
   }
 }

@@ -21,6 +21,11 @@ public final class RefusedFileException extends FileSystemException {
     return new RefusedFileException(file, type + ", not a regular file");
   }
 
+  /** A file whose content is not what a file of its kind holds. */
+  public static RefusedFileException malformed(String file, String reason) {
+    return new RefusedFileException(file, reason);
+  }
+
   /** Whether the file was refused for being a directory (EISDIR to a writer). */
   public boolean isDirectory() {
     return getReason().startsWith(RegularFile.DIRECTORY);

@@ -67,7 +67,7 @@ class CommandLineTest {
   @Test
   void optionsThatDoNotFitTheCommandAreRefused() {
     TestMachine m = new TestMachine(root);
-    assertEquals("vfioctl: --dry-run goes with set-override, unset-override and load-override\n",
+    assertEquals("vfioctl: --dry-run goes with set-override, unset-override, load-override, detach and reattach\n",
         m.run("--dry-run", "list-devices").err());
     assertEquals(1, m.run("--all", "list-devices").code());
   }
@@ -85,7 +85,7 @@ class CommandLineTest {
     assertEquals("vfioctl: --root needs a directory\n", m.run("--root=", "list-devices").err());
     assertEquals(1, m.run("-b", "../x", "list-devices").code());
     assertEquals(1, m.run("-b", "", "list-devices").code());
-    assertEquals("vfioctl: --json goes with the list commands and vfio-driver\n",
+    assertEquals("vfioctl: --json goes with the list commands, vfio-driver and status\n",
         m.run("--json", "set-override", "0000:00:02.0", "vfio-pci").err());
     assertEquals(java.util.List.of(), m.kernel.writeLog());
   }

@@ -87,7 +87,7 @@ class ListCommandsTest extends MachineTest {
         + "      \"modalias\": \"pci:v00008086d0000100Esv00008086sd0000100Ebc02sc00i00\",\n"
         + "      \"driver\": \"vfio-pci\",\n      \"override\": \"vfio-pci\",\n      \"persisted\": \"vfio-pci\",\n"
         + "      \"iommu_group\": 2,\n      \"numa_node\": -1,\n      \"vfio_bound\": true,\n"
-        + "      \"vfio_driver\": \"vfio-pci\"\n    },\n"), r.out());
+        + "      \"physfn\": null,\n      \"virtfns\": [],\n      \"vfio_driver\": \"vfio-pci\"\n    },\n"), r.out());
   }
 
   @Test

@@ -1,0 +1,125 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.core.DeviceState;
+import io.vfioctl.core.GroupMember;
+import io.vfioctl.core.Names;
+import io.vfioctl.ops.DeviceStatus;
+import io.vfioctl.ops.StatusReader;
+import io.vfioctl.ops.VfioctlException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code vfioctl status [device...]}, as text or JSON. */
+final class StatusCommand {
+  private StatusCommand() {}
+
+  static void run(StatusReader reader, String bus, Options o, PrintStream out) throws VfioctlException {
+    List<DeviceStatus> devices = new ArrayList<>();
+    if (o.arguments().isEmpty()) {
+      devices.addAll(reader.handedOver(bus, o.all()));
+    } else {
+      for (String device : o.arguments()) {
+        devices.add(reader.read(device));
+      }
+    }
+    if (o.json()) {
+      List<Object> rows = new ArrayList<>();
+      devices.forEach(d -> rows.add(json(d)));
+      out.print(Json.write(Map.of("devices", rows)));
+      return;
+    }
+    if (devices.isEmpty()) {
+      out.println("no device is bound to VFIO, detached or overridden (status --all shows every device)");
+    }
+    for (int i = 0; i < devices.size(); i++) {
+      if (i > 0) {
+        out.println();
+      }
+      text(devices.get(i), out);
+    }
+  }
+
+  private static void text(DeviceStatus d, PrintStream out) {
+    out.println(d.address() + " " + id(d.vendor()) + ":" + id(d.device()) + " class " + id(d.classCode()));
+    line(out, "driver", d.driver().map(Names::printable).orElse("(none)") + (d.vfioBound() ? " (VFIO)" : ""));
+    line(out, "override", d.override().map(Names::printable).orElse("(none)"));
+    line(out, "saved", d.saved().map(Names::printable).orElse("(none)"));
+    d.detachedFrom().ifPresent(from -> line(out, "detached", "from " + describe(from)));
+    if (d.iommuGroup().isEmpty()) {
+      line(out, "iommu group", "(none: no IOMMU)");
+    } else {
+      String viability = d.blockers().isEmpty() ? "viable for VFIO"
+          : "not viable for VFIO: " + members(d.blockers()) + (d.blockers().size() == 1 ? " is" : " are")
+              + " bound to a host driver";
+      line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + viability);
+      line(out, "members", members(d.groupMembers()));
+    }
+    line(out, "in use", d.uses().isEmpty() ? "no" : String.join("; ", d.uses()));
+    d.physfn().ifPresent(pf -> line(out, "sr-iov", "VF of " + pf));
+    if (!d.virtfns().isEmpty()) {
+      line(out, "sr-iov", "PF of " + d.virtfns().size() + " VFs (" + String.join(", ", d.virtfns())
+          + "), drivers_autoprobe " + (d.driversAutoprobe().orElse(true) ? "1" : "0"));
+    }
+  }
+
+  private static String id(Optional<String> hex) {
+    return hex.map(h -> h.startsWith("0x") ? h.substring(2) : h).map(Names::printable).orElse("?");
+  }
+
+  private static void line(PrintStream out, String label, String value) {
+    out.println("  " + label + " ".repeat(Math.max(1, 13 - label.length())) + value);
+  }
+
+  private static String describe(DeviceState s) {
+    return s.driver().map(Names::printable).orElse("no driver") + " (override " + s.override().map(Names::printable)
+        .orElse("none") + ")";
+  }
+
+  private static String members(List<GroupMember> members) {
+    List<String> parts = new ArrayList<>();
+    for (GroupMember m : members) {
+      parts.add(Names.printable(m.device()) + " (" + m.driver().map(Names::printable).orElse("no driver")
+          + (m.bridge() ? ", bridge" : "") + ")");
+    }
+    return String.join(", ", parts);
+  }
+
+  private static Map<String, Object> json(DeviceStatus d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("address", d.address());
+    m.put("vendor", d.vendor());
+    m.put("device", d.device());
+    m.put("class", d.classCode());
+    m.put("driver", d.driver());
+    m.put("vfio_bound", d.vfioBound());
+    m.put("override", d.override());
+    m.put("persisted", d.saved());
+    m.put("detached_from", d.detachedFrom().map(s -> {
+      Map<String, Object> from = new LinkedHashMap<>();
+      from.put("driver", s.driver());
+      from.put("override", s.override());
+      return from;
+    }));
+    m.put("iommu_group", d.iommuGroup().map(Json::numberOrText));
+    List<Object> members = new ArrayList<>();
+    for (GroupMember g : d.groupMembers()) {
+      Map<String, Object> member = new LinkedHashMap<>();
+      member.put("address", g.device());
+      member.put("driver", g.driver());
+      member.put("vfio_bound", g.vfioBound());
+      member.put("bridge", g.bridge());
+      members.add(member);
+    }
+    m.put("group_members", members);
+    m.put("group_viable", d.iommuGroup().isEmpty() ? null : d.blockers().isEmpty());
+    m.put("in_use", d.uses());
+    m.put("physfn", d.physfn());
+    m.put("virtfns", d.virtfns());
+    m.put("sriov_drivers_autoprobe", d.driversAutoprobe());
+    return m;
+  }
+}

@@ -1,0 +1,65 @@
+package io.vfioctl.host;
+
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DeviceState;
+import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.core.OriginalState;
+import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.sysfs.RefusedFileException;
+import io.vfioctl.sysfs.RegularFile;
+import io.vfioctl.sysfs.SizeLimit;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What {@code detach} took each device from, for {@code reattach}: one file per device under
+ * {@code /run/vfioctl/detached}, like {@code virsh nodedev-detach}, not kept across a reboot
+ * (the bindings are not either).
+ */
+public final class DetachedDevices {
+  private static final SizeLimit RECORD = SizeLimit.kib(4, "a detach record");
+
+  private final ConfinedRoot root;
+  private final String dir;
+
+  public DetachedDevices(ConfinedRoot root, String dir) {
+    this.root = root;
+    this.dir = dir;
+  }
+
+  public String displayPath(DeviceName device) {
+    return dir + "/" + device.persistedFileName();
+  }
+
+  /**
+   * The recorded original state, if any.
+   *
+   * @throws IOException also when the file is not a record (a {@link RefusedFileException} naming it)
+   */
+  public Optional<DeviceState> read(DeviceName device) throws IOException {
+    String shown = displayPath(device);
+    Path real = root.resolve(shown);
+    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    String text = new String(RegularFile.read(real, shown, RECORD), StandardCharsets.UTF_8);
+    try {
+      return Optional.of(OriginalState.decode(text));
+    } catch (InvalidNameException e) {
+      throw RefusedFileException.malformed(shown, e.getMessage());
+    }
+  }
+
+  public void write(DeviceName device, DeviceState original) throws IOException {
+    AtomicFiles.write(root.resolve(dir), device.persistedFileName(),
+        OriginalState.encode(original).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void remove(DeviceName device) throws IOException {
+    AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
+  }
+}
