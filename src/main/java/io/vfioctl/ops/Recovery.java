@@ -72,11 +72,27 @@ public final class Recovery {
     }
     Restorer.Result result = restorer.restore(change.paths(), change.before(), Optional.of(change.savedBefore()));
     if (result.complete()) {
+      forgetSpentRecord(change);
       host.journal().discard(entry.file());
       report(recovered, "rolled back " + what + ": " + result.text());
     } else {
       report(failed, "could not roll back " + what + ": " + result.text()
           + "; run 'vfioctl recover' again, or restore it by hand");
+    }
+  }
+
+  /**
+   * A detach cut short may have recorded where the device came from; once the device is back
+   * there, that record names its present state and must go (a record from an earlier detach
+   * names another state, and stays).
+   */
+  private void forgetSpentRecord(ChangeRecord change) throws IOException {
+    try {
+      if (host.detached().read(change.device()).equals(Optional.of(change.before()))) {
+        host.detached().remove(change.device());
+      }
+    } catch (io.vfioctl.sysfs.RefusedFileException e) {
+      log.warn("cannot read " + host.detached().displayPath(change.device()) + ": " + e.getReason());
     }
   }
 

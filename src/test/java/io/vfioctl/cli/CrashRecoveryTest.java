@@ -70,6 +70,14 @@ class CrashRecoveryTest {
           m.load("vfio_pci");
           m.run("--noprobe", "--nosave", "set-override", EDU, "vfio-pci");
         }, "set-override", EDU, "vfio"),
+        new Scenario("detach e1000", m -> {}, "detach", NIC),
+        new Scenario("detach --driver of an unbound device", m -> m.load("vfio_pci"), "detach", EDU, "--driver",
+            "vfio-pci"),
+        new Scenario("reattach a detached e1000", m -> m.run("detach", NIC), "reattach", NIC),
+        new Scenario("reattach without a record", m -> m.run("--nosave", "set-override", NIC, "vfio-pci"), "reattach", NIC),
+        new Scenario("set-override --group of two functions", m -> {}, "set-override", "--group", FN0, "vfio-pci"),
+        new Scenario("detach --group", m -> {}, "detach", "--group", FN0),
+        new Scenario("reattach --group", m -> m.run("detach", "--group", FN0), "reattach", "--group", FN0),
         new Scenario("load-override --all", m -> {
           m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
           m.write("etc/driverctl.d/pci-" + EDU, "vfio\n");
@@ -108,6 +116,8 @@ class CrashRecoveryTest {
               assertThrows(SimulatedCrash.class, () -> injector.run(s.args()), what);
               Result recover = m.run("recover");
               assertEquals(0, recover.code(), () -> what + "\n" + recover);
+              // Every device keeps its journal entry until the whole change is done.
+              rolledBack = oneDevice;
               crashes++;
             }
             case INTERNAL_ERROR -> {
@@ -267,12 +277,13 @@ class CrashRecoveryTest {
     return m;
   }
 
-  /** Each device's driver, override and saved file. */
+  /** Each device's driver, override, saved file and detach record. */
   private static Map<String, String> snapshot(TestMachine m) {
     Map<String, String> state = new LinkedHashMap<>();
     for (String d : DEVICES) {
       state.put(d, "driver " + m.driver(d) + ", override " + m.override(d) + ", saved "
-          + Optional.ofNullable(m.persisted(d)).map(String::strip).orElse(null));
+          + Optional.ofNullable(m.persisted(d)).map(String::strip).orElse(null) + ", detached from "
+          + Optional.ofNullable(m.detachedFrom(d)).map(t -> t.strip().replace('\n', ' ')).orElse(null));
     }
     return state;
   }

@@ -91,6 +91,16 @@ public final class TestMachine {
     }
   }
 
+  /** What detach recorded for the device, or null. */
+  public String detachedFrom(String device) {
+    try {
+      Path p = root.resolve("run/vfioctl/detached/pci-" + device);
+      return Files.exists(p) ? Files.readString(p) : null;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   public String driver(String device) {
     return kernel.device(device).driver().orElse(null);
   }
