@@ -469,6 +469,10 @@ public final class KernelSimulator implements Sysfs {
 
   /** The kernel's store handlers; null on success. */
   private Errno store(String path, String value) {
+    if (extraFiles.containsKey(path)) {
+      extraFiles.put(path, value);
+      return null;
+    }
     Optional<DevicePath> dp = devicePath(path);
     if (dp.isPresent()) {
       SimDevice d = dp.get().device();

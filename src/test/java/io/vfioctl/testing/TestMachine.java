@@ -116,12 +116,17 @@ public final class TestMachine {
 
   /** Runs vfioctl as called by {@code program}: {@code driverctl} through the drop-in link. */
   public Result runAs(String program, String... args) {
+    return runWith(program, main -> main, args);
+  }
+
+  /** Runs vfioctl as {@code program}, its Main first configured by {@code configure} (with a test hook). */
+  public Result runWith(String program, java.util.function.UnaryOperator<Main> configure, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(env, r -> host(), program).run(o, e, args);
+      rc = configure.apply(new Main(env, r -> host(), program)).run(o, e, args);
     }
     return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
