@@ -41,7 +41,7 @@ final class BlockUse {
     List<Finding> findings = new ArrayList<>();
     for (UseSources.ClassEntry node : nodes) {
       boolean partition = sources.exists(CLASS_BLOCK + "/" + node.name() + "/partition");
-      String disk = partition ? node.parent().filter(Names::isComponent).orElse(node.name()) : node.name();
+      String disk = partition ? node.parent().filter(UseSources::isPathComponent).orElse(node.name()) : node.name();
       walk(node.name(), disk, partition ? List.of(node.name()) : List.of(), new HashSet<>(), mounts, findings);
     }
     List<String> uses = new ArrayList<>(findings.stream().sorted(Comparator.comparing(Finding::kind))
@@ -58,7 +58,7 @@ final class BlockUse {
       List<Finding> findings) {
     seen.add(node);
     String dir = CLASS_BLOCK + "/" + node;
-    Optional<String> mapperName = sources.attribute(dir + "/dm/name").map(String::strip).filter(Names::isComponent);
+    Optional<String> mapperName = sources.attribute(dir + "/dm/name").map(String::strip).filter(n -> !n.isEmpty());
     List<String> devNames = new ArrayList<>(List.of("/dev/" + node));
     mapperName.ifPresent(n -> devNames.add("/dev/mapper/" + n));
     Optional<String> dev = sources.attribute(dir + "/dev").map(String::strip);
@@ -76,7 +76,7 @@ final class BlockUse {
         continue;
       }
       List<String> holderVia = new ArrayList<>(via);
-      holderVia.add("held by " + holder + label(holder));
+      holderVia.add("held by " + Names.printable(holder) + label(holder));
       int before = findings.size();
       walk(holder, disk, holderVia, seen, mounts, findings);
       if (findings.size() == before) {

@@ -33,14 +33,24 @@ final class UseSources {
     }
   }
 
-  /** The names in a sysfs directory that are safe path components, sorted. */
+  /** The names in a sysfs directory that can be path components, sorted. */
   List<String> names(String dir) {
-    return host.sysfs().list(dir).stream().filter(Names::isComponent).toList();
+    return host.sysfs().list(dir).stream().filter(UseSources::isPathComponent).toList();
   }
 
-  /** The last component of a link's target, if it is a safe path component. */
+  /** The last component of a link's target, if it can be a path component. */
   Optional<String> linkedName(String path) {
-    return host.sysfs().linkName(path).filter(Names::isComponent);
+    return host.sysfs().linkName(path).filter(UseSources::isPathComponent);
+  }
+
+  /**
+   * Whether {@code name} can stand for one directory entry. Looser than {@link Names#isComponent}:
+   * the kernel allows interface names with bytes beyond ASCII, and such an interface is in use all
+   * the same (messages show names through {@link Names#printable}).
+   */
+  static boolean isPathComponent(String name) {
+    return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+        && name.indexOf('\0') < 0;
   }
 
   boolean exists(String path) {
