@@ -85,10 +85,11 @@ final class NetUse {
     List<String> addresses = ip.addresses(iface);
     List<String> routes = ip.routes(iface);
     boolean configured = !addresses.isEmpty() || !routes.isEmpty();
-    if (!configured && (upperInUse || !isUp(iface))) {
+    boolean up = isUp(iface);
+    if (!configured && (upperInUse || !up)) {
       return Optional.empty();
     }
-    StringBuilder b = new StringBuilder(isUp(iface) ? "is up" : "is down");
+    StringBuilder b = new StringBuilder(up ? "is up" : "is down");
     if (!addresses.isEmpty()) {
       b.append(" with ").append(shown(addresses));
     }
