@@ -1,12 +1,13 @@
 package io.vfioctl.cli;
 
+import static io.vfioctl.testing.HostileFiles.fifo;
+import static io.vfioctl.testing.HostileFiles.huge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.vfioctl.testing.FakeRootTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,20 +18,6 @@ import org.junit.jupiter.api.Test;
  * the file and exit 1, never an OutOfMemoryError, a stack trace or a hang.
  */
 class HostileFilesTest extends FakeRootTest {
-
-  /** Replaces {@code file} with a sparse file of 3 GiB: more than a Java array can hold. */
-  static void huge(Path file) throws IOException {
-    Files.deleteIfExists(file);
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.setLength(3L << 30);
-    }
-  }
-
-  static void fifo(Path file) throws Exception {
-    Files.deleteIfExists(file);
-    Files.createDirectories(file.getParent());
-    assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor());
-  }
 
   /** Runs vfioctl, failing the test instead of hanging for ever on a FIFO. */
   Result run(String... args) {

@@ -48,6 +48,76 @@ public final class FakeRoot {
     return this;
   }
 
+  /** Writes a file below the root ({@code proc/net/route}), making its directories. */
+  public FakeRoot file(String relative, String content) throws IOException {
+    Path p = root.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    return this;
+  }
+
+  /** A symbolic link below the root, its target written as given. */
+  public FakeRoot link(String relative, String target) throws IOException {
+    Path p = root.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.createSymbolicLink(p, Path.of(target));
+    return this;
+  }
+
+  /**
+   * A network interface as the kernel lays one out: its directory at {@code devicesPath} below
+   * {@code sys/devices} ({@code pci0000:00/0000:00:03.0/net/eth0}, {@code virtual/net/bond0})
+   * with {@code flags}, and its {@code sys/class/net} link.
+   */
+  public FakeRoot netInterface(String devicesPath, String flags) throws IOException {
+    return classDevice("net", devicesPath).file(sysDevices(devicesPath) + "/flags", flags + "\n");
+  }
+
+  /** Stacks {@code upper} on {@code lower}: its {@code upper_<upper>} link, and {@code master} when enslaved. */
+  public FakeRoot stacked(String lower, String upper, boolean enslaved) throws IOException {
+    Path lowerDir = root.resolve("sys/class/net/" + lower).toRealPath();
+    Path upperDir = root.resolve("sys/class/net/" + upper).toRealPath();
+    relativeLink(lowerDir.resolve("upper_" + upper), upperDir);
+    if (enslaved) {
+      relativeLink(lowerDir.resolve("master"), upperDir);
+    }
+    return this;
+  }
+
+  /** A disk or a virtual block device at {@code devicesPath} ({@code .../block/sda}, {@code virtual/block/dm-0}). */
+  public FakeRoot blockDevice(String devicesPath, String dev) throws IOException {
+    classDevice("block", devicesPath).file(sysDevices(devicesPath) + "/dev", dev + "\n");
+    Files.createDirectories(root.resolve(sysDevices(devicesPath) + "/holders"));
+    return this;
+  }
+
+  /** Partition {@code number} of the disk at {@code diskPath}, named {@code name}. */
+  public FakeRoot partition(String diskPath, String name, String dev, int number) throws IOException {
+    return blockDevice(diskPath + "/" + name, dev).file(sysDevices(diskPath + "/" + name) + "/partition", number + "\n");
+  }
+
+  /** {@code holder} (a dm or md device) holds block device {@code lower}: {@code holders/<holder>}. */
+  public FakeRoot holds(String holder, String lower) throws IOException {
+    Path lowerDir = root.resolve("sys/class/block/" + lower).toRealPath();
+    relativeLink(lowerDir.resolve("holders/" + holder), root.resolve("sys/class/block/" + holder).toRealPath());
+    return this;
+  }
+
+  private FakeRoot classDevice(String cls, String devicesPath) throws IOException {
+    Path dir = Files.createDirectories(root.resolve(sysDevices(devicesPath)));
+    relativeLink(root.resolve("sys/class/" + cls + "/" + dir.getFileName()), dir);
+    return this;
+  }
+
+  private static String sysDevices(String devicesPath) {
+    return "sys/devices/" + devicesPath;
+  }
+
+  private static void relativeLink(Path link, Path target) throws IOException {
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, link.getParent().toRealPath().relativize(target.toRealPath()));
+  }
+
   /** Runs vfioctl with {@code --root} this root, through the real {@code Host.at}. */
   public Result run(String... args) {
     return runAt(root.toString(), args);
