@@ -470,6 +470,7 @@ public final class OverrideEngine {
       Move m = p.move();
       if (m.unbinds()) {
         refuseIfHeld(m.paths());
+        refuseIfInUse(m);
       }
       if (p.toVfio() && groups.of(m.paths()).isEmpty() && !settings.safety().noIommu()) {
         String why = groups.anyGroups() ? "it is outside every IOMMU group"
@@ -479,6 +480,28 @@ public final class OverrideEngine {
             + " vfio's unsafe no-IOMMU mode");
       }
     }
+  }
+
+  /**
+   * A host driver's device that the host uses (an interface up, a mounted disk, the console):
+   * unbinding it would take that away. {@code --force} takes it all the same, with a warning.
+   */
+  private void refuseIfInUse(Move m) throws VfioctlException {
+    boolean hostDriver = m.before().driver().isPresent() && !host.sysfs().exists(m.paths().file("vfio-dev"));
+    if (!hostDriver) {
+      return;
+    }
+    List<String> uses = new DeviceUse(host).uses(m.paths());
+    if (uses.isEmpty()) {
+      return;
+    }
+    String device = m.paths().device().name();
+    if (settings.safety().force()) {
+      log.warn("taking " + device + " from " + m.before().driver().get() + " although " + uses.get(0) + " (--force)");
+      return;
+    }
+    throw new VfioctlException(device + " is in use: " + uses.get(0) + (uses.size() > 1 ? " (and " + (uses.size() - 1)
+        + " more: vfioctl status " + device + ")" : "") + "; stop using it first, or pass --force");
   }
 
   /** Before binding VFIO: which other devices share each group, and whether it will be viable. */

@@ -56,6 +56,7 @@ public final class StatusReader {
     if (vfioBound) {
       new VfioUsers(host).holder(d).ifPresent(holder -> uses.add("held by " + holder));
     }
+    uses.addAll(new DeviceUse(host).uses(d));
     List<String> vfs = sriov.virtfns(d.dir());
     return new DeviceStatus(
         d.device().name(),
