@@ -654,6 +654,83 @@ if [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ]; then
     fi
     finish
     restore_dev "$E1000"
+    rm -rf /etc/driverctl.d
+
+    # 16. detach and reattach through the installed launcher: not saved, the original recorded
+    #     and restored exactly.
+    begin vf16-detach-reattach
+    V=/usr/sbin/vfioctl
+    out=$($V detach "$E1000" 2>&1); rc=$?
+    echo "  | detach $E1000 -> rc $rc $out"
+    [ "$rc" = 0 ] || bad "detach rc $rc"
+    is_drv "$E1000" vfio-pci || bad "detach left e1000 on $(drv_of "$E1000")"
+    file_is "/run/vfioctl/detached/pci-$E1000" "driver=e1000
+override=" || bad "no record of the original driver"
+    want "detach saved an override" test ! -e "/etc/driverctl.d/pci-$E1000"
+    $V status "$E1000" >"$WORK/s16.out" 2>&1; detail <"$WORK/s16.out"
+    grep -q "driver       vfio-pci (VFIO)" "$WORK/s16.out" || bad "status does not call vfio-pci a VFIO driver"
+    grep -q "detached     from e1000 (override none)" "$WORK/s16.out" || bad "status does not show the record"
+    grep -q "iommu group  $(group_of "$E1000"), viable for VFIO" "$WORK/s16.out" || bad "status: group not viable"
+    out=$($V reattach "$E1000" 2>&1); rc=$?
+    echo "  | reattach $E1000 -> rc $rc $out"
+    [ "$rc" = 0 ] || bad "reattach rc $rc"
+    is_drv "$E1000" e1000 || bad "reattach left e1000 on $(drv_of "$E1000")"
+    [ "$(override_of "$E1000")" = "(null)" ] || bad "reattach left override $(override_of "$E1000")"
+    want "record left after reattach" test ! -e "/run/vfioctl/detached/pci-$E1000"
+    # a device no host driver can claim goes back to no driver
+    $V detach "$EDU" >/dev/null 2>&1 && is_drv "$EDU" edu-vfio-variant || bad "detach edu: $(drv_of "$EDU")"
+    $V status --json "$EDU" | grep -q '"vfio_bound": true' || bad "status --json: edu not vfio_bound"
+    out=$($V reattach "$EDU" 2>&1) || bad "reattach edu failed: $out"
+    is_drv "$EDU" "(none)" || bad "reattach edu left it on $(drv_of "$EDU")"
+    finish
+    restore_dev "$E1000"; restore_dev "$EDU"
+
+    # 17. A device the host uses: e1000 with its interface up and an address is refused, one
+    #     line, nothing changed; --force takes it.
+    begin vf17-in-use-refused
+    ifc=$(ls "$P/$E1000/net" 2>/dev/null | head -n 1)
+    if [ -n "$ifc" ] && ip link set "$ifc" up && ip addr add 10.99.0.1/24 dev "$ifc"; then
+        ip -brief addr show "$ifc" | detail
+        out=$($V detach "$E1000" 2>&1); rc=$?
+        echo "  | detach $E1000 -> rc $rc: $out"
+        [ "$rc" = 1 ] || bad "in use: rc $rc, wanted 1"
+        [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || bad "in use: more than one line"
+        case $out in *"$E1000 is in use: its interface $ifc is up"*"--force"*) ;; *) bad "in use: message '$out'" ;; esac
+        is_drv "$E1000" e1000 || bad "refused, but e1000 moved to $(drv_of "$E1000")"
+        want "refusal left a record" test ! -e "/run/vfioctl/detached/pci-$E1000"
+        out=$($V detach --force "$E1000" 2>&1); rc=$?
+        echo "  | detach --force -> rc $rc: $out"
+        [ "$rc" = 0 ] && is_drv "$E1000" vfio-pci || bad "--force: rc $rc, on $(drv_of "$E1000")"
+        $V reattach "$E1000" >/dev/null 2>&1 && is_drv "$E1000" e1000 || bad "reattach after --force: $(drv_of "$E1000")"
+    else
+        bad "could not bring up an interface of e1000 (${ifc:-none})"
+    fi
+    finish
+    restore_dev "$E1000"
+
+    # 18. A two-function group moved with --group, all or nothing: the second function's probe
+    #     made to fail (strace injects EIO into the second write to drivers_probe) puts the
+    #     first back too.
+    begin vf18-group-all-or-nothing
+    out=$($V detach --group "$RNG1" 2>&1); rc=$?
+    echo "  | detach --group $RNG1 -> rc $rc $out"
+    [ "$rc" = 0 ] || bad "detach --group rc $rc"
+    is_drv "$RNG0" vfio-pci && is_drv "$RNG1" vfio-pci || bad "--group: $RNG0 on $(drv_of "$RNG0"), $RNG1 on $(drv_of "$RNG1")"
+    $V status "$RNG0" | grep -q "viable for VFIO" || bad "status: the moved group is not viable"
+    out=$($V reattach --group "$RNG0" 2>&1); rc=$?
+    [ "$rc" = 0 ] || bad "reattach --group rc $rc: $out"
+    is_drv "$RNG0" "${ORIG[$RNG0]}" && is_drv "$RNG1" "${ORIG[$RNG1]}" || bad "reattach --group: $(drv_of "$RNG0"), $(drv_of "$RNG1")"
+    out=$(strace -f -qq -o /dev/null -P /sys/bus/pci/drivers_probe -e trace=write -e inject=write:error=EIO:when=2 \
+        $V detach --group "$RNG0" 2>&1); rc=$?
+    echo "  | with the second probe failing -> rc $rc: $out"
+    [ "$rc" = 1 ] || bad "failed group: rc $rc, wanted 1"
+    case $out in *"restored 1 device moved before it"*) ;; *) bad "failed group: message '$out'" ;; esac
+    is_drv "$RNG0" "${ORIG[$RNG0]}" && is_drv "$RNG1" "${ORIG[$RNG1]}" || bad "not all or nothing: $RNG0 on $(drv_of "$RNG0"), $RNG1 on $(drv_of "$RNG1")"
+    [ "$(override_of "$RNG0")" = "(null)" ] && [ "$(override_of "$RNG1")" = "(null)" ] || bad "overrides left: $(override_of "$RNG0") $(override_of "$RNG1")"
+    want "records left after the failed group" test -z "$(ls /run/vfioctl/detached 2>/dev/null)"
+    want "journal left after the failed group" test -z "$(ls /run/vfioctl/journal 2>/dev/null)"
+    finish
+    restore_dev "$RNG0"; restore_dev "$RNG1"
     mkdir -p /etc/driverctl.d   # what vf12 expects the package to keep
     echo vfio >"/etc/driverctl.d/pci-$EDU"
     echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
