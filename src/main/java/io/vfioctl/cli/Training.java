@@ -50,6 +50,8 @@ public final class Training {
           {"--root", r, "--dry-run", "set-override", NIC, "vfio"},
           {"--root", r, "--noprobe", "--nosave", "set-override", NIC, "vfio-pci"},
           {"--root", r, "--noprobe", "--nosave", "unset-override", NIC},
+          {"--root", r, "--dry-run", "detach", NIC}, {"--root", r, "--dry-run", "reattach", GPU},
+          {"--root", r, "status"}, {"--root", r, "--json", "status", "--all"},
           {"--root", r, "recover"}, {"--root", r, "bogus-command"}}) {
         main.run(sink, sink, command);
       }

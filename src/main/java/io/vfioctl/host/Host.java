@@ -25,6 +25,7 @@ public final class Host {
   public static final String LOCK_FILE = "/run/vfioctl.lock";
   public static final String JOURNAL_DIR = "/run/vfioctl/journal";
   public static final String DETACHED_DIR = "/run/vfioctl/detached";
+  public static final String DOMAINS_DIR = "/run/vfioctl/domains";
   public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
   private static final SizeLimit RELEASE = SizeLimit.kib(4, "a kernel release");
 
@@ -35,6 +36,7 @@ public final class Host {
   private final PersistedOverrides persisted;
   private final Journal journal;
   private final DetachedDevices detached;
+  private final PreparedDomains domains;
 
   public Host(Path root, Sysfs sysfs, ModuleLoader modules) {
     this(root, sysfs, modules, new PersistedOverrides(new ConfinedRoot(root), CONF_DIR));
@@ -49,6 +51,7 @@ public final class Host {
     this.persisted = persisted;
     this.journal = new Journal(files, JOURNAL_DIR);
     this.detached = new DetachedDevices(files, DETACHED_DIR);
+    this.domains = new PreparedDomains(files, DOMAINS_DIR);
   }
 
   /** The machine below {@code root}; modules are only really loaded when the root is {@code /}. */
@@ -92,6 +95,11 @@ public final class Host {
   /** What {@code detach} took devices from, for {@code reattach}. */
   public DetachedDevices detached() {
     return detached;
+  }
+
+  /** What {@code domain prepare} detached for each domain. */
+  public PreparedDomains domains() {
+    return domains;
   }
 
   /** Takes the global lock ({@link #LOCK_FILE}), waiting while another call holds it. */

@@ -9,10 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /** Says what went wrong with a file in words a user can act on (Java's messages are often just the path). */
-final class IoErrors {
+public final class IoErrors {
   private IoErrors() {}
 
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied; run as root";
     }

@@ -119,6 +119,27 @@ public final class OverrideEngine {
     return locked(() -> change(expand(paths, scope), new Reattach()));
   }
 
+  /** One device of {@link #detachAll}: its name and the driver word ({@code vfio} for the best fit). */
+  public record Detachment(String device, String driver) {}
+
+  /** Detaches several devices, each to its own driver, as one transaction (a domain's hostdevs). */
+  public Outcome detachAll(List<Detachment> devices) throws VfioctlException {
+    List<Request> requests = new ArrayList<>();
+    for (Detachment d : devices) {
+      requests.add(new Request(locator.locate(d.device()), new Detach(validDriver(d.driver()))));
+    }
+    return locked(() -> change(requests));
+  }
+
+  /** Reattaches several devices as one transaction. */
+  public Outcome reattachAll(List<String> devices) throws VfioctlException {
+    List<Request> requests = new ArrayList<>();
+    for (String d : devices) {
+      requests.add(new Request(locator.locate(d), new Reattach()));
+    }
+    return locked(() -> change(requests));
+  }
+
   /**
    * Applies the saved override of {@code device}. The saved file is read under the lock, so a
    * set-override or unset-override that finishes meanwhile is never undone.
@@ -314,9 +335,18 @@ public final class OverrideEngine {
    * caller holds the lock (or it is a dry run).
    */
   private Outcome change(List<DevicePaths> devices, Intent intent) throws VfioctlException {
+    List<Request> requests = new ArrayList<>();
+    devices.forEach(d -> requests.add(new Request(d, intent)));
+    return change(requests);
+  }
+
+  /** One device of a change and what is asked of it. */
+  private record Request(DevicePaths paths, Intent intent) {}
+
+  private Outcome change(List<Request> requests) throws VfioctlException {
     List<Planned> planned = new ArrayList<>();
-    for (DevicePaths paths : devices) {
-      planned.add(plan(paths, intent));
+    for (Request r : requests) {
+      planned.add(plan(r.paths(), r.intent()));
     }
     List<Planned> changing = planned.stream().filter(p -> p.move().changes()).toList();
     refuseUnsafe(changing);
@@ -337,9 +367,7 @@ public final class OverrideEngine {
     new Transaction(host, log, interruption, restorer, targets, settings.owner().get())
         .run(changing.stream().map(Planned::move).toList());
     forgetSpent(planned.stream().filter(p -> !p.move().changes()).toList());
-    if (intent instanceof Reattach) {
-      warnSaved(devices);
-    }
+    warnSaved(requests.stream().filter(r -> r.intent() instanceof Reattach).map(Request::paths).toList());
     return Outcome.CHANGED;
   }
 

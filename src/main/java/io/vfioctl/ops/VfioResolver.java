@@ -96,6 +96,30 @@ public final class VfioResolver {
   }
 
   /**
+   * What libvirt 10 binds to a {@code managed='yes'} hostdev without {@code <driver model>}: the
+   * matching {@code vfio_pci:} alias with the fewest {@code *}, the first in modules.alias on a
+   * tie (not vfioctl's ranking, which breaks ties by what the fixed fields mean). Empty when no
+   * alias matches (libvirt then binds vfio-pci).
+   */
+  public Optional<Choice> libvirtChoice(String modalias) throws VfioctlException {
+    String subject = modalias.startsWith("pci:") ? modalias.substring(4) : modalias;
+    VfioAlias best = null;
+    long fewest = Long.MAX_VALUE;
+    for (VfioAlias a : aliases()) {
+      long stars = a.alias().chars().filter(c -> c == '*').count();
+      if (stars < fewest && a.matches(subject)) {
+        best = a;
+        fewest = stars;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Choice(driverName(best.module()), best.module(), best.alias(), (int) fewest,
+        isLoaded(best.module())));
+  }
+
+  /**
    * A host (not VFIO) driver module that could claim a device of this modalias: one whose
    * {@code pci:} alias in modules.alias or modules.builtin.alias matches it. Empty when none
    * could; unknown (an exception) when modules.alias cannot be read.

@@ -19,15 +19,15 @@ import java.util.Set;
  * nothing can stop the unbinding process meanwhile; so vfioctl asks first, from the root's
  * {@code proc}. Only link targets are read, never followed.
  */
-final class VfioUsers {
+public final class VfioUsers {
   private final Host host;
 
-  VfioUsers(Host host) {
+  public VfioUsers(Host host) {
     this.host = host;
   }
 
   /** A process holding the device: {@code pid 1234 (qemu-system-x86) through /dev/vfio/12}. */
-  Optional<String> holder(DevicePaths device) {
+  public Optional<String> holder(DevicePaths device) {
     List<String> cdevs = host.sysfs().list(device.file("vfio-dev"));
     if (cdevs.isEmpty()) {
       return Optional.empty(); // not bound to a VFIO driver

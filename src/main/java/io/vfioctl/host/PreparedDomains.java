@@ -1,0 +1,80 @@
+package io.vfioctl.host;
+
+import io.vfioctl.core.PciAddress;
+import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.sysfs.RefusedFileException;
+import io.vfioctl.sysfs.RegularFile;
+import io.vfioctl.sysfs.SizeLimit;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The devices {@code vfioctl domain prepare} detached for each domain, so that
+ * {@code domain release} returns those and no others: one file per domain under
+ * {@code /run/vfioctl/domains}, one PCI address a line.
+ */
+public final class PreparedDomains {
+  private static final SizeLimit LIST = SizeLimit.kib(256, "a list of prepared devices");
+
+  private final ConfinedRoot root;
+  private final String dir;
+
+  public PreparedDomains(ConfinedRoot root, String dir) {
+    this.root = root;
+    this.dir = dir;
+  }
+
+  /**
+   * The file name for a domain: its UUID when it has one (names may change, and may hold any
+   * character), else its name in hexadecimal.
+   */
+  public static String key(String name, java.util.Optional<String> uuid) {
+    if (uuid.isPresent()) {
+      return uuid.get();
+    }
+    StringBuilder hex = new StringBuilder("name-");
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+      hex.append(String.format("%02x", b & 0xff));
+    }
+    return hex.length() > 200 ? hex.substring(0, 200) : hex.toString();
+  }
+
+  public String displayPath(String key) {
+    return dir + "/" + key;
+  }
+
+  public List<String> read(String key) throws IOException {
+    Path real = root.resolve(displayPath(key));
+    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<String> devices = new ArrayList<>();
+    String text = new String(RegularFile.read(real, displayPath(key), LIST), StandardCharsets.UTF_8);
+    for (String line : text.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      try {
+        devices.add(PciAddress.parse(line).toString());
+      } catch (IllegalArgumentException e) {
+        throw RefusedFileException.malformed(displayPath(key), "not a list of PCI addresses");
+      }
+    }
+    return devices;
+  }
+
+  public void write(String key, List<String> devices) throws IOException {
+    StringBuilder text = new StringBuilder();
+    devices.forEach(d -> text.append(d).append('\n'));
+    AtomicFiles.write(root.resolve(dir), key, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void remove(String key) throws IOException {
+    AtomicFiles.delete(root.resolve(dir), key);
+  }
+}

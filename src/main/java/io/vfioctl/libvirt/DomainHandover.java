@@ -1,0 +1,230 @@
+package io.vfioctl.libvirt;
+
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.GroupMember;
+import io.vfioctl.host.Host;
+import io.vfioctl.host.PreparedDomains;
+import io.vfioctl.ops.DeviceLocator;
+import io.vfioctl.ops.DeviceStatus;
+import io.vfioctl.ops.IommuGroups;
+import io.vfioctl.ops.IoErrors;
+import io.vfioctl.ops.Log;
+import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.Settings;
+import io.vfioctl.ops.StatusReader;
+import io.vfioctl.ops.TargetResolver;
+import io.vfioctl.ops.VfioResolver;
+import io.vfioctl.ops.VfioctlException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A libvirt domain's PCI host devices: which VFIO driver each gets and whether the guest can
+ * start ({@link #check}); detaching the {@code managed='no'} ones before it starts
+ * ({@link #prepare}), all or nothing, and returning them after it stops ({@link #release}).
+ * {@code managed='yes'} devices are libvirt's to bind; check says where libvirt will decide
+ * differently from vfioctl.
+ */
+public final class DomainHandover {
+  /** libvirt runs the hooks in this directory; the package installs vfioctl's there. */
+  public static final String HOOK = "/etc/libvirt/hooks/qemu.d/vfioctl";
+  static final String GENERIC = "vfio-pci";
+
+  private final Host host;
+  private final Settings settings;
+  private final Log log;
+  private final OverrideEngine engine;
+  private final VfioResolver vfio;
+  private final DeviceLocator locator;
+
+  public DomainHandover(Host host, Settings settings, Log log, OverrideEngine engine, VfioResolver vfio) {
+    this.host = host;
+    this.settings = settings;
+    this.log = log;
+    this.engine = engine;
+    this.vfio = vfio;
+    this.locator = new DeviceLocator(host, settings);
+  }
+
+  /** The domain's devices as checked, and whether the guest can start. */
+  public record Report(Domain domain, List<HostdevCheck> hostdevs) {
+    public boolean ok() {
+      return hostdevs.stream().allMatch(h -> h.problems().isEmpty());
+    }
+  }
+
+  public Report check(Domain domain) throws VfioctlException {
+    domain.strayChoices().forEach(c -> log.warn("line " + c.line() + ": vfioctl's metadata chooses " + c.driver() + " for "
+        + c.address() + ", which is no PCI host device of domain " + domain.name()));
+    Set<String> vfioDevices = new LinkedHashSet<>();
+    domain.hostdevs().stream().filter(Hostdev::isVfio).forEach(h -> vfioDevices.add(h.address().toString()));
+    boolean hook = host.files().exists(HOOK);
+    List<HostdevCheck> checks = new ArrayList<>();
+    for (Hostdev h : domain.hostdevs()) {
+      checks.add(check(h, vfioDevices, hook));
+    }
+    return new Report(domain, checks);
+  }
+
+  private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook) throws VfioctlException {
+    String address = h.address().toString();
+    if (!h.isVfio()) {
+      return new HostdevCheck(h, Optional.empty(), "", Optional.empty(), false, Optional.empty(),
+          "skipped: <driver name='" + h.backend().name().toLowerCase() + "'/> is not VFIO", List.of(), List.of());
+    }
+    Optional<DevicePaths> paths = locator.locateIfPresent(address);
+    if (paths.isEmpty()) {
+      return new HostdevCheck(h, Optional.empty(), "", Optional.empty(), false, Optional.empty(), "none",
+          List.of("no such device: " + address), List.of());
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    String driver;
+    String why;
+    VfioResolver.Resolution fit = null;
+    if (h.model().isPresent()) {
+      driver = driverOf(h.model().get());
+      why = "<driver model='" + h.model().get() + "'/>";
+    } else if (h.metadataDriver().isPresent()) {
+      driver = driverOf(h.metadataDriver().get());
+      why = "vfioctl's metadata";
+    } else {
+      fit = vfio.resolve(paths.get());
+      driver = fit.best().driver();
+      why = fit.best().alias().isEmpty() ? "no vfio_pci alias matches: the generic driver"
+          : "best fit: " + fit.best().alias() + " (" + fit.best().wildcards() + " wildcard fields)";
+    }
+    DeviceStatus now = new StatusReader(host, settings).read(address);
+    Optional<IommuGroups.Group> group = new IommuGroups(host).of(paths.get());
+    if (group.isEmpty()) {
+      problems.add(address + " has no IOMMU group: VFIO cannot isolate it (enable the IOMMU)");
+    } else {
+      List<GroupMember> blockers = group.get().blockers(vfioDevices);
+      if (!blockers.isEmpty()) {
+        problems.add("IOMMU group " + group.get().id() + " of " + address + " is not viable: "
+            + IommuGroups.Group.describe(blockers) + " stays with a host driver (give the guest the whole group, or"
+            + " detach it too)");
+      }
+    }
+    problems.addAll(now.uses().stream().map(u -> address + " is in use: " + u).toList());
+    String action;
+    boolean onDriver = now.vfioBound() && now.driver().equals(Optional.of(driver));
+    if (h.managed()) {
+      action = "libvirt binds it (managed='yes')";
+      libvirtNotes(h, paths.get(), driver, notes);
+    } else if (onDriver) {
+      action = "none: already on " + driver;
+    } else {
+      action = "detach to " + driver;
+      if (!hook) {
+        problems.add(address + " is managed='no' but not on a VFIO driver, and libvirt will not detach it: run"
+            + " 'vfioctl domain prepare' first, or install the qemu hook (" + HOOK + ")");
+      } else {
+        notes.add("the qemu hook detaches it when the guest starts");
+      }
+    }
+    return new HostdevCheck(h, Optional.of(driver), why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
+        action, problems, notes);
+  }
+
+  /** Where libvirt binds another driver than vfioctl chose. */
+  private void libvirtNotes(Hostdev h, DevicePaths paths, String driver, List<String> notes) throws VfioctlException {
+    if (!driver.equals(GENERIC)) {
+      notes.add("libvirt 9 binds " + GENERIC + " to managed='yes' devices, not " + driver + "; with libvirt 9 use"
+          + " managed='no' and let vfioctl prepare it");
+    }
+    if (h.model().isPresent()) {
+      return;
+    }
+    String modalias = host.sysfs().read(paths.file("modalias")).orElse("");
+    String libvirts = vfio.libvirtChoice(modalias).map(VfioResolver.Choice::driver).orElse(GENERIC);
+    if (!libvirts.equals(driver)) {
+      notes.add("libvirt 10 binds " + libvirts + " (fewest '*', then the first in modules.alias), not " + driver
+          + ": add <driver model='" + driver + "'/> to the hostdev");
+    }
+  }
+
+  /** A model or a metadata choice may name a module ({@code vfio_pci}); driver_override takes its driver. */
+  private String driverOf(String name) {
+    return name.contains("_") ? vfio.driverName(name) : name;
+  }
+
+  /**
+   * Detaches every {@code managed='no'} VFIO device of the domain that is not on its driver yet,
+   * as one transaction, and remembers them for {@link #release}.
+   *
+   * @return the devices detached
+   */
+  public List<String> prepare(Domain domain) throws VfioctlException {
+    Report report = check(domain);
+    List<OverrideEngine.Detachment> detach = new ArrayList<>();
+    for (HostdevCheck c : report.hostdevs()) {
+      if (!c.hostdev().isVfio() || c.hostdev().managed()) {
+        continue;
+      }
+      Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
+          && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
+      if (blocking.isPresent()) {
+        throw new VfioctlException("cannot prepare domain " + domain.name() + ": " + blocking.get());
+      }
+      if (c.needsDetach()) {
+        detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.driver().get()));
+      }
+    }
+    engine.detachAll(detach);
+    List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
+    if (!settings.dryRun() && !detached.isEmpty()) {
+      String key = PreparedDomains.key(domain.name(), domain.uuid());
+      try {
+        Set<String> all = new LinkedHashSet<>(host.domains().read(key));
+        all.addAll(detached);
+        host.domains().write(key, List.copyOf(all));
+      } catch (IOException e) {
+        log.warn("cannot remember what was prepared for " + domain.name() + " in "
+            + host.domains().displayPath(key) + ": " + IoErrors.describe(e) + "; 'vfioctl reattach' returns them");
+      }
+    }
+    return detached;
+  }
+
+  /**
+   * Reattaches what {@link #prepare} detached for the domain, as one transaction, and forgets it.
+   *
+   * @return the devices reattached
+   */
+  public List<String> release(Domain domain) throws VfioctlException {
+    String key = PreparedDomains.key(domain.name(), domain.uuid());
+    List<String> prepared;
+    try {
+      prepared = host.domains().read(key);
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
+    }
+    List<String> present = new ArrayList<>();
+    for (String d : prepared) {
+      if (locator.locateIfPresent(d).isPresent()) {
+        present.add(d);
+      } else {
+        log.warn(d + " was prepared for " + domain.name() + " but is gone");
+      }
+    }
+    engine.reattachAll(present);
+    if (!settings.dryRun()) {
+      try {
+        host.domains().remove(key);
+      } catch (IOException e) {
+        log.warn("cannot remove " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
+      }
+    }
+    return present;
+  }
+
+  /** The word {@link TargetResolver} takes for the best fit; for the Java API's callers. */
+  public static String bestFit() {
+    return TargetResolver.BEST_VFIO;
+  }
+}

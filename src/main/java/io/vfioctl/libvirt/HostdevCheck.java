@@ -1,0 +1,30 @@
+package io.vfioctl.libvirt;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code vfioctl domain check} found for one PCI host device of a domain.
+ *
+ * @param driver the VFIO driver the device gets; empty for a device that is not VFIO's
+ * @param why where that choice comes from: {@code model}, vfioctl's metadata, or the best fit
+ * @param current the driver bound now
+ * @param vfioBound whether a VFIO driver holds it now
+ * @param group its IOMMU group
+ * @param action what prepare (or the hook) does with it, or why nothing
+ * @param problems what would keep the guest from starting (empty: nothing)
+ * @param notes where libvirt decides otherwise, and other remarks
+ */
+public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String why, Optional<String> current,
+    boolean vfioBound, Optional<String> group, String action, List<String> problems, List<String> notes) {
+
+  public HostdevCheck {
+    problems = List.copyOf(problems);
+    notes = List.copyOf(notes);
+  }
+
+  /** Whether prepare detaches it: a {@code managed='no'} VFIO device not yet on its driver. */
+  public boolean needsDetach() {
+    return driver.isPresent() && !hostdev.managed() && !(vfioBound && current.equals(driver));
+  }
+}
