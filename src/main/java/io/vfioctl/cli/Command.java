@@ -14,7 +14,9 @@ enum Command {
   RECOVER("recover", 0, 0, "no arguments"),
   DETACH("detach", 1, 1, "<device>"),
   REATTACH("reattach", 1, 1, "<device>"),
-  STATUS("status", 0, Integer.MAX_VALUE, "[device...]");
+  STATUS("status", 0, Integer.MAX_VALUE, "[device...]"),
+  DOMAIN("domain", 2, 2, "check|prepare|release <file>|-"),
+  LIBVIRT_HOOK("libvirt-hook", 4, 4, "<domain> <operation> <sub-operation> <extra>, as libvirt runs a hook");
 
   final String word;
   final int minArgs;
@@ -56,6 +58,6 @@ enum Command {
 
   /** The commands that may take a device from its host: {@code --force} and {@code --noiommu} go with them. */
   boolean bindsVfio() {
-    return this == SET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH;
+    return this == SET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH || this == DOMAIN;
   }
 }

@@ -6,6 +6,8 @@ import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
 import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
+import io.vfioctl.libvirt.Domain;
+import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.ops.DeviceLocator;
 import io.vfioctl.ops.Interruption;
 import io.vfioctl.ops.Inventory;
@@ -21,6 +23,7 @@ import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +53,8 @@ public final class Main {
   private volatile PrintStream stderr = System.err;
   /** Who the journal says makes a change; tests play a process that is gone. */
   private Supplier<ChangeRecord.Owner> owner = Settings::thisProcess;
+  /** Where {@code -} reads a domain XML from, and the hook its domain; tests give their own. */
+  private InputStream stdin = System.in;
   /** Whether stderr is a terminal (the launcher tells: a JVM cannot ask cheaply); progress is drawn there. */
   private boolean terminal;
   /** Ends the process after a stuck sysfs access; tests replace it. */
@@ -126,6 +131,12 @@ public final class Main {
   /** For tests: what to do instead of ending the process when a sysfs access is stuck. */
   Main onStuck(Runnable action) {
     this.onStuck = action;
+    return this;
+  }
+
+  /** For tests: what standard input holds. */
+  Main stdin(InputStream in) {
+    this.stdin = in;
     return this;
   }
 
@@ -206,7 +217,7 @@ public final class Main {
     if (o.vfio() && c != Command.LIST_DEVICES && c != Command.LIST_OVERRIDES) {
       throw new UsageException("--vfio goes with list-devices and list-overrides");
     }
-    if (o.dryRun() && !c.changesBindings()) {
+    if (o.dryRun() && !c.changesBindings() && c != Command.DOMAIN) {
       throw new UsageException("--dry-run goes with set-override, unset-override, load-override, detach and reattach");
     }
     if (o.json() && c.changesBindings()) {
@@ -220,8 +231,11 @@ public final class Main {
           + " and reattach");
     }
     if ((o.force() || o.noIommu()) && !c.bindsVfio()) {
-      throw new UsageException((o.force() ? "--force" : "--noiommu") + " goes with set-override, load-override and"
-          + " detach");
+      throw new UsageException((o.force() ? "--force" : "--noiommu") + " goes with set-override, load-override,"
+          + " detach and domain prepare");
+    }
+    if (c == Command.DOMAIN && !DomainCommand.ACTIONS.contains(o.arguments().get(0))) {
+      throw new UsageException("domain takes check, prepare or release, not " + Names.printable(o.arguments().get(0)));
     }
   }
 
@@ -259,6 +273,13 @@ public final class Main {
       case DETACH -> engine.detach(a.get(0), o.driver(), scope);
       case REATTACH -> engine.reattach(a.get(0), scope);
       case STATUS -> StatusCommand.run(new StatusReader(host, settings), bus, o, out);
+      case DOMAIN -> {
+        Domain domain = DomainCommand.read(a.get(1), stdin);
+        return DomainCommand.run(new DomainHandover(host, settings, log, engine, vfio), a.get(0), domain, o, out);
+      }
+      case LIBVIRT_HOOK -> {
+        return HookCommand.run(a, stdin, err, prefix, () -> new DomainHandover(host, settings, log, engine, vfio));
+      }
       case LOAD_OVERRIDE -> {
         if (o.all()) {
           OverrideEngine.LoadSummary summary = engine.loadAll(message -> err.println(prefix + message));

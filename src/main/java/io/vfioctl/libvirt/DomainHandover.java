@@ -73,28 +73,31 @@ public final class DomainHandover {
   private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook) throws VfioctlException {
     String address = h.address().toString();
     if (!h.isVfio()) {
-      return new HostdevCheck(h, Optional.empty(), "", Optional.empty(), false, Optional.empty(),
+      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(),
           "skipped: <driver name='" + h.backend().name().toLowerCase() + "'/> is not VFIO", List.of(), List.of());
     }
     Optional<DevicePaths> paths = locator.locateIfPresent(address);
     if (paths.isEmpty()) {
-      return new HostdevCheck(h, Optional.empty(), "", Optional.empty(), false, Optional.empty(), "none",
+      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), "none",
           List.of("no such device: " + address), List.of());
     }
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String driver;
+    String word;
     String why;
-    VfioResolver.Resolution fit = null;
     if (h.model().isPresent()) {
       driver = driverOf(h.model().get());
+      word = driver;
       why = "<driver model='" + h.model().get() + "'/>";
     } else if (h.metadataDriver().isPresent()) {
       driver = driverOf(h.metadataDriver().get());
+      word = driver;
       why = "vfioctl's metadata";
     } else {
-      fit = vfio.resolve(paths.get());
+      VfioResolver.Resolution fit = vfio.resolve(paths.get());
       driver = fit.best().driver();
+      word = TargetResolver.BEST_VFIO;
       why = fit.best().alias().isEmpty() ? "no vfio_pci alias matches: the generic driver"
           : "best fit: " + fit.best().alias() + " (" + fit.best().wildcards() + " wildcard fields)";
     }
@@ -127,7 +130,7 @@ public final class DomainHandover {
         notes.add("the qemu hook detaches it when the guest starts");
       }
     }
-    return new HostdevCheck(h, Optional.of(driver), why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
+    return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
         action, problems, notes);
   }
 
@@ -172,7 +175,7 @@ public final class DomainHandover {
         throw new VfioctlException("cannot prepare domain " + domain.name() + ": " + blocking.get());
       }
       if (c.needsDetach()) {
-        detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.driver().get()));
+        detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));
       }
     }
     engine.detachAll(detach);
@@ -221,10 +224,5 @@ public final class DomainHandover {
       }
     }
     return present;
-  }
-
-  /** The word {@link TargetResolver} takes for the best fit; for the Java API's callers. */
-  public static String bestFit() {
-    return TargetResolver.BEST_VFIO;
   }
 }

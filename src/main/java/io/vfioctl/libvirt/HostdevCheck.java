@@ -6,7 +6,10 @@ import java.util.Optional;
 /**
  * What {@code vfioctl domain check} found for one PCI host device of a domain.
  *
- * @param driver the VFIO driver the device gets; empty for a device that is not VFIO's
+ * @param driver the VFIO driver the device gets; empty for a device that is not VFIO's (for a
+ *     module not loaded yet, the name it will most likely register)
+ * @param word what detach is given: the driver, or {@code vfio} for the best fit (resolved again
+ *     once its module is loaded)
  * @param why where that choice comes from: {@code model}, vfioctl's metadata, or the best fit
  * @param current the driver bound now
  * @param vfioBound whether a VFIO driver holds it now
@@ -15,7 +18,7 @@ import java.util.Optional;
  * @param problems what would keep the guest from starting (empty: nothing)
  * @param notes where libvirt decides otherwise, and other remarks
  */
-public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String why, Optional<String> current,
+public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String word, String why, Optional<String> current,
     boolean vfioBound, Optional<String> group, String action, List<String> problems, List<String> notes) {
 
   public HostdevCheck {

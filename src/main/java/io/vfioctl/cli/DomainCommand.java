@@ -1,0 +1,139 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.core.Names;
+import io.vfioctl.libvirt.Domain;
+import io.vfioctl.libvirt.DomainHandover;
+import io.vfioctl.libvirt.DomainXml;
+import io.vfioctl.libvirt.DomainXmlException;
+import io.vfioctl.libvirt.HostdevCheck;
+import io.vfioctl.ops.IoErrors;
+import io.vfioctl.ops.VfioctlException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code vfioctl domain check|prepare|release FILE|-}: a libvirt domain's PCI host devices. */
+final class DomainCommand {
+  static final List<String> ACTIONS = List.of("check", "prepare", "release");
+
+  private DomainCommand() {}
+
+  /** Reads the domain XML from a file, or standard input for {@code -}; bounded, one line on failure. */
+  static Domain read(String file, InputStream stdin) throws VfioctlException {
+    String shown = file.equals("-") ? "stdin" : Names.printable(file);
+    try {
+      if (file.equals("-")) {
+        return DomainXml.read(stdin, shown);
+      }
+      Path path = Path.of(file);
+      if (Files.isDirectory(path)) {
+        throw new VfioctlException("cannot read " + shown + ": it is a directory, not a domain XML file");
+      }
+      try (InputStream in = Files.newInputStream(path)) {
+        return DomainXml.read(in, shown);
+      }
+    } catch (DomainXmlException e) {
+      throw new VfioctlException(e.getMessage() + "; nothing was changed");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + shown + ": " + IoErrors.describe(e));
+    }
+  }
+
+  static int run(DomainHandover handover, String action, Domain domain, Options o, PrintStream out)
+      throws VfioctlException {
+    switch (action) {
+      case "check" -> {
+        DomainHandover.Report report = handover.check(domain);
+        if (o.json()) {
+          out.print(Json.write(json(report)));
+        } else {
+          text(report, out);
+        }
+        return report.ok() ? 0 : 1;
+      }
+      case "prepare" -> {
+        List<String> detached = handover.prepare(domain);
+        summary(o, out, domain, "prepare", "detached", detached);
+      }
+      default -> {
+        List<String> reattached = handover.release(domain);
+        summary(o, out, domain, "release", "reattached", reattached);
+      }
+    }
+    return 0;
+  }
+
+  private static void summary(Options o, PrintStream out, Domain domain, String action, String done, List<String> devices) {
+    if (o.json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("domain", domain.name());
+      m.put("uuid", domain.uuid());
+      m.put(done, devices);
+      out.print(Json.write(m));
+    } else if (!o.dryRun()) {
+      out.println("domain " + action + ": " + Names.printable(domain.name()) + ": " + (devices.isEmpty()
+          ? "nothing to do" : done + " " + String.join(", ", devices)));
+    }
+  }
+
+  private static void text(DomainHandover.Report report, PrintStream out) {
+    Domain d = report.domain();
+    out.println("domain " + Names.printable(d.name()) + d.uuid().map(u -> " (uuid " + u + ")").orElse(""));
+    for (HostdevCheck c : report.hostdevs()) {
+      out.println();
+      out.println(c.hostdev().address() + " line " + c.hostdev().line() + ", managed='" + (c.hostdev().managed() ? "yes"
+          : "no") + "'" + (c.hostdev().source() == io.vfioctl.libvirt.Hostdev.Source.INTERFACE ? ", <interface>" : ""));
+      c.driver().ifPresent(driver -> line(out, "driver", Names.printable(driver) + " (" + Names.escaped(c.why()) + ")"));
+      if (c.driver().isPresent()) {
+        line(out, "now", c.current().map(Names::printable).orElse("(none)") + (c.vfioBound() ? " (VFIO)" : ""));
+        line(out, "iommu group", c.group().map(Names::printable).orElse("(none)"));
+      }
+      line(out, "action", c.action());
+      c.problems().forEach(p -> line(out, "problem", p));
+      c.notes().forEach(n -> line(out, "note", n));
+    }
+    long problems = report.hostdevs().stream().mapToLong(c -> c.problems().size()).sum();
+    out.println();
+    out.println(problems == 0 ? "check: the guest can start" : "check: " + problems + (problems == 1 ? " problem" : " problems")
+        + ": the guest would not start");
+  }
+
+  private static void line(PrintStream out, String label, String value) {
+    out.println("  " + label + " ".repeat(Math.max(1, 13 - label.length())) + value);
+  }
+
+  private static Map<String, Object> json(DomainHandover.Report report) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("domain", report.domain().name());
+    m.put("uuid", report.domain().uuid());
+    m.put("ok", report.ok());
+    List<Object> rows = new ArrayList<>();
+    for (HostdevCheck c : report.hostdevs()) {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("address", c.hostdev().address().toString());
+      h.put("line", c.hostdev().line());
+      h.put("source", c.hostdev().source().name().toLowerCase());
+      h.put("managed", c.hostdev().managed());
+      h.put("backend", c.hostdev().backend().name().toLowerCase());
+      h.put("model", c.hostdev().model());
+      h.put("metadata_driver", c.hostdev().metadataDriver());
+      h.put("driver", c.driver());
+      h.put("why", c.driver().isPresent() ? c.why() : null);
+      h.put("current_driver", c.current());
+      h.put("vfio_bound", c.vfioBound());
+      h.put("iommu_group", c.group().map(Json::numberOrText));
+      h.put("action", c.action());
+      h.put("problems", c.problems());
+      h.put("notes", c.notes());
+      rows.add(h);
+    }
+    m.put("hostdevs", rows);
+    return m;
+  }
+}

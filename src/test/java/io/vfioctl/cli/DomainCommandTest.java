@@ -1,0 +1,263 @@
+package io.vfioctl.cli;
+
+import static io.vfioctl.testing.TestMachine.EDU;
+import static io.vfioctl.testing.TestMachine.FN0;
+import static io.vfioctl.testing.TestMachine.NIC;
+import static io.vfioctl.testing.TestMachine.VIRTIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vfioctl.testing.MachineTest;
+import io.vfioctl.testing.TestMachine.Result;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** vfioctl domain check|prepare|release on a libvirt domain, against the simulated machine. */
+class DomainCommandTest extends MachineTest {
+  /** e1000 forced to vfio-pci, edu left to the best fit (its variant), both managed='no'; virtio managed by libvirt; one kvm device. */
+  static final String DOMAIN = """
+      <domain type='kvm'>
+        <name>guest1</name>
+        <uuid>6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01</uuid>
+        <devices>
+          <hostdev mode='subsystem' type='pci' managed='no'>
+            <driver name='vfio' model='vfio-pci'/>
+            <source><address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/></source>
+          </hostdev>
+          <hostdev mode='subsystem' type='pci' managed='no'>
+            <source><address domain='0' bus='0' slot='3' function='0'/></source>
+          </hostdev>
+          <hostdev mode='subsystem' type='pci' managed='yes'>
+            <source><address domain='0x0000' bus='0x00' slot='0x04' function='0x0'/></source>
+          </hostdev>
+          <hostdev mode='subsystem' type='pci' managed='yes'>
+            <driver name='kvm'/>
+            <source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source>
+          </hostdev>
+        </devices>
+      </domain>
+      """;
+
+  private Result run(String stdin, String... args) {
+    return m.runWith("vfioctl", main -> main.stdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))),
+        args);
+  }
+
+  @Test
+  void checkSaysWhatEachDeviceGetsAndWhyAndFailsWhenTheGuestCouldNotStart() {
+    Result r = run(DOMAIN, "domain", "check", "-");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("""
+        domain guest1 (uuid 6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01)
+
+        0000:00:02.0 line 5, managed='no'
+          driver       vfio-pci (<driver model='vfio-pci'/>)
+          now          e1000
+          iommu group  2
+          action       detach to vfio-pci
+          problem      0000:00:02.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
+        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
+
+        0000:00:03.0 line 9, managed='no'
+          driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* (5 wildcard fields))
+          now          (none)
+          iommu group  3
+          action       detach to edu_vfio_pci
+          problem      0000:00:03.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
+        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
+
+        0000:00:04.0 line 12, managed='yes'
+          driver       vfio-pci (best fit: vfio_pci:v*d*sv*sd*bc*sc*i* (7 wildcard fields))
+          now          virtio-pci
+          iommu group  4
+          action       libvirt binds it (managed='yes')
+
+        0000:01:00.0 line 15, managed='yes'
+          action       skipped: <driver name='kvm'/> is not VFIO
+
+        check: 2 problems: the guest would not start
+        """, r.out());
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void withTheHookInstalledUnboundManagedNoDevicesAreFine() {
+    m.write("etc/libvirt/hooks/qemu.d/vfioctl", "#!/bin/sh\n");
+    Result r = run(DOMAIN, "domain", "check", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("  note         the qemu hook detaches it when the guest starts\n"), r::toString);
+    assertTrue(r.out().endsWith("check: the guest can start\n"), r::toString);
+  }
+
+  @Test
+  void prepareDetachesTheManagedNoDevicesAndReleaseReturnsThem() {
+    Result dry = run(DOMAIN, "--dry-run", "domain", "prepare", "-");
+    assertEquals(0, dry.code(), dry::toString);
+    assertTrue(dry.out().contains("write /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci\n"), dry::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+
+    Result prepare = run(DOMAIN, "domain", "prepare", "-");
+    assertEquals(0, prepare.code(), prepare::toString);
+    assertEquals("domain prepare: guest1: detached 0000:00:02.0, 0000:00:03.0\n", prepare.out());
+    assertEquals("vfio-pci", m.driver(NIC));
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    assertEquals("virtio-pci", m.driver(VIRTIO), "managed='yes' is libvirt's");
+    assertEquals("e1000", m.driver(FN0), "not VFIO: left alone");
+    assertEquals(0, run(DOMAIN, "domain", "check", "-").code(), "prepared, the guest can start");
+    assertEquals("domain prepare: guest1: nothing to do\n", run(DOMAIN, "domain", "prepare", "-").out());
+
+    Result release = run(DOMAIN, "--json", "domain", "release", "-");
+    assertEquals(0, release.code(), release::toString);
+    assertEquals("""
+        {
+          "domain": "guest1",
+          "uuid": "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01",
+          "reattached": [
+            "0000:00:02.0",
+            "0000:00:03.0"
+          ]
+        }
+        """, release.out());
+    assertEquals("e1000", m.driver(NIC));
+    assertNull(m.driver(EDU));
+    assertNull(m.detachedFrom(NIC));
+    assertEquals("domain release: guest1: nothing to do\n", run(DOMAIN, "domain", "release", "-").out());
+  }
+
+  @Test
+  void releaseReturnsOnlyWhatPrepareDetached() {
+    assertEquals(0, m.run("detach", EDU).code()); // by hand, before the guest
+    assertEquals(0, run(DOMAIN, "domain", "prepare", "-").code());
+    assertEquals(0, run(DOMAIN, "domain", "release", "-").code());
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("edu-vfio-variant", m.driver(EDU), "detached by hand: stays until reattached by hand");
+  }
+
+  @Test
+  void prepareIsAllOrNothing() {
+    m.kernel.failProbe("edu-vfio-variant", EDU, io.vfioctl.sysfs.Errno.EIO);
+    Result r = run(DOMAIN, "domain", "prepare", "-");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertEquals("e1000", m.driver(NIC));
+    assertNull(m.driver(EDU));
+    assertEquals("domain release: guest1: nothing to do\n", run(DOMAIN, "domain", "release", "-").out());
+  }
+
+  @Test
+  void aDeviceInUseOrMissingIsRefusedBeforeAnythingMoves() {
+    String missing = DOMAIN.replace("slot='3'", "slot='9'");
+    Result r = run(missing, "domain", "prepare", "-");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: cannot prepare domain guest1: no such device: 0000:00:09.0\n", r.err());
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void hostileXmlIsOneLineWithItsLineNumberAndChangesNothing() {
+    String xxe = "<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>\n"
+        + "<domain><name>&x;</name></domain>\n";
+    for (String action : List.of("check", "prepare", "release")) {
+      Result r = run(xxe, "domain", action, "-");
+      assertEquals(1, r.code(), r::toString);
+      assertEquals(1, r.err().lines().count(), r::toString);
+      assertTrue(r.err().startsWith("vfioctl: stdin:2: "), r::toString);
+      assertTrue(r.err().endsWith("; nothing was changed\n"), r::toString);
+    }
+    Result truncated = run(DOMAIN.substring(0, 200), "domain", "check", "-");
+    assertTrue(truncated.err().startsWith("vfioctl: stdin:"), truncated::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void aFileIsReadAndAMissingOneNamed() throws Exception {
+    java.nio.file.Path file = root.resolve("guest1.xml");
+    java.nio.file.Files.writeString(file, DOMAIN);
+    assertEquals(1, m.run("domain", "check", file.toString()).code());
+    assertTrue(m.run("domain", "check", file.toString()).out().startsWith("domain guest1"));
+    Result missing = m.run("domain", "check", root.resolve("nope.xml").toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().startsWith("vfioctl: cannot read " + root.resolve("nope.xml")), missing::toString);
+    assertEquals("vfioctl: domain takes check, prepare or release, not start\n", m.run("domain", "start", "-").err());
+  }
+
+  @Test
+  void checkNotesWhereLibvirtDecidesOtherwise() {
+    String managedEdu = """
+        <domain><name>g</name><devices>
+          <hostdev mode='subsystem' type='pci' managed='yes'>
+            <source><address domain='0' bus='0' slot='3' function='0'/></source>
+          </hostdev>
+        </devices></domain>
+        """;
+    String out = run(managedEdu, "domain", "check", "-").out();
+    assertTrue(out.contains("  note         libvirt 9 binds vfio-pci to managed='yes' devices, not edu_vfio_pci;"), out);
+  }
+
+  @Test
+  void jsonCheckHasEveryField() {
+    String out = run(DOMAIN, "--json", "domain", "check", "-").out();
+    for (String field : List.of("\"domain\": \"guest1\"", "\"ok\": false", "\"address\": \"0000:00:03.0\"",
+        "\"source\": \"hostdev\"", "\"managed\": false", "\"backend\": \"default\"", "\"model\": \"vfio-pci\"",
+        "\"metadata_driver\": null", "\"driver\": \"edu_vfio_pci\"", "\"current_driver\": \"virtio-pci\"",
+        "\"vfio_bound\": false", "\"iommu_group\": 3", "\"action\": \"detach to vfio-pci\"", "\"problems\": [",
+        "\"notes\": []", "\"backend\": \"kvm\"", "\"driver\": null")) {
+      assertTrue(out.contains(field), field + " in\n" + out);
+    }
+  }
+
+  /** The hook reads nothing for the calls it ignores: libvirt ignores the EPIPE. */
+  static final InputStream UNREADABLE = new InputStream() {
+    @Override
+    public int read() {
+      throw new AssertionError("stdin read");
+    }
+  };
+
+  @Test
+  void theHookLeavesEveryOtherCallAloneAndPrintsNothing() {
+    for (String[] call : List.of(new String[] {"start", "begin", "-"}, new String[] {"started", "begin", "-"},
+        new String[] {"stopped", "end", "-"}, new String[] {"migrate", "begin", "-"}, new String[] {"restore", "begin", "-"},
+        new String[] {"reconnect", "begin", "-"}, new String[] {"attach", "begin", "-"},
+        new String[] {"prepare", "end", "-"}, new String[] {"release", "begin", "-"})) {
+      Result r = m.runWith("vfioctl", main -> main.stdin(UNREADABLE), "libvirt-hook", "guest1", call[0], call[1], call[2]);
+      assertEquals(0, r.code(), r::toString);
+      assertEquals("", r.out() + r.err(), String.join(" ", call));
+    }
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void theHookPreparesAtPrepareBeginAndReleasesAtReleaseEndWithNothingOnStdout() {
+    Result prepare = run(DOMAIN, "libvirt-hook", "guest1", "prepare", "begin", "-");
+    assertEquals(0, prepare.code(), prepare::toString);
+    assertEquals("", prepare.out());
+    assertEquals("vfio-pci", m.driver(NIC));
+    Result release = run(DOMAIN, "libvirt-hook", "guest1", "release", "end", "shutdown");
+    assertEquals(0, release.code(), release::toString);
+    assertEquals("", release.out());
+    assertEquals("e1000", m.driver(NIC));
+  }
+
+  @Test
+  void aFailedPrepareStopsTheGuestWithOneLineAndAFailedReleaseNeverFailsTheShutdown() {
+    m.kernel.failProbe("edu-vfio-variant", EDU, io.vfioctl.sysfs.Errno.EIO);
+    Result prepare = run(DOMAIN, "libvirt-hook", "guest1", "prepare", "begin", "-");
+    assertEquals(1, prepare.code(), prepare::toString);
+    assertEquals(1, prepare.err().lines().count(), prepare::toString);
+    assertEquals("", prepare.out());
+    m.kernel.clearFaults();
+    assertEquals(0, run(DOMAIN, "libvirt-hook", "guest1", "prepare", "begin", "-").code());
+    m.kernel.failWrites("/sys/bus/pci/drivers/e1000/bind", io.vfioctl.sysfs.Errno.EIO);
+    Result release = run(DOMAIN, "libvirt-hook", "guest1", "release", "end", "-");
+    assertEquals(0, release.code(), release::toString);
+    assertTrue(release.err().startsWith("vfioctl: warning: releasing the devices of domain guest1 failed: "),
+        release::toString);
+    Result garbage = run("not xml", "libvirt-hook", "guest1", "release", "end", "-");
+    assertEquals(0, garbage.code(), garbage::toString);
+  }
+}
