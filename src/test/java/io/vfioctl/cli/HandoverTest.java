@@ -199,7 +199,7 @@ class HandoverTest extends MachineTest {
     assertEquals("vfioctl: --driver goes with detach\n", m.run("reattach", NIC, "--driver", "x").err());
     assertEquals("vfioctl: --group goes with set-override, unset-override, detach and reattach\n",
         m.run("load-override", NIC, "--group").err());
-    assertEquals("vfioctl: --force goes with set-override, load-override and detach\n",
+    assertEquals("vfioctl: --force goes with set-override, load-override, detach and domain prepare\n",
         m.run("reattach", NIC, "--force").err());
     assertEquals(1, m.run("detach").code());
     assertEquals(List.of(), m.kernel.writeLog());

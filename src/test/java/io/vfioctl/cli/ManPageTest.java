@@ -137,7 +137,8 @@ class ManPageTest {
 
   /** The words of a macro line, without the macro and roff's quotes and separators. */
   private static List<String> words(String line) {
-    return List.of(line.replaceFirst("^\\.\\w+\\s+", "").split("[\\s,\"|]+"));
+    return java.util.Arrays.stream(line.replaceFirst("^\\.\\w+\\s+", "").split("[\\s,\"|]+"))
+        .filter(w -> !w.isEmpty()).toList();
   }
 
   private static Set<String> firstWords(List<String> lines) {
