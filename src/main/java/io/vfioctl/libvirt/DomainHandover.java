@@ -2,6 +2,7 @@ package io.vfioctl.libvirt;
 
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.GroupMember;
+import io.vfioctl.core.PciAddress;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PreparedDomains;
 import io.vfioctl.ops.DeviceLocator;
@@ -58,19 +59,35 @@ public final class DomainHandover {
   }
 
   public Report check(Domain domain) throws VfioctlException {
+    return check(domain, true);
+  }
+
+  /**
+   * As {@link #check(Domain)} for devices that no libvirt domain names (the Java API's address
+   * lists): each gets its best-fit VFIO driver, and nothing is said of libvirt.
+   */
+  public Report checkDevices(List<PciAddress> addresses) throws VfioctlException {
+    List<Hostdev> hostdevs = new ArrayList<>();
+    addresses.forEach(a -> hostdevs.add(new Hostdev(a, false, Hostdev.Backend.VFIO, Optional.empty(), Optional.empty(),
+        Hostdev.Source.HOSTDEV, 0)));
+    return check(new Domain("(devices)", Optional.empty(), hostdevs, List.of()), false);
+  }
+
+  private Report check(Domain domain, boolean libvirt) throws VfioctlException {
     domain.strayChoices().forEach(c -> log.warn("line " + c.line() + ": vfioctl's metadata chooses " + c.driver() + " for "
         + c.address() + ", which is no PCI host device of domain " + domain.name()));
     Set<String> vfioDevices = new LinkedHashSet<>();
     domain.hostdevs().stream().filter(Hostdev::isVfio).forEach(h -> vfioDevices.add(h.address().toString()));
-    boolean hook = host.files().exists(HOOK);
+    // Devices outside libvirt count as if the hook prepared them: only libvirt needs them detached first.
+    boolean hook = !libvirt || host.files().exists(HOOK);
     List<HostdevCheck> checks = new ArrayList<>();
     for (Hostdev h : domain.hostdevs()) {
-      checks.add(check(h, vfioDevices, hook));
+      checks.add(check(h, vfioDevices, hook, libvirt));
     }
     return new Report(domain, checks);
   }
 
-  private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook) throws VfioctlException {
+  private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook, boolean libvirt) throws VfioctlException {
     String address = h.address().toString();
     if (!h.isVfio()) {
       return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(),
@@ -126,7 +143,7 @@ public final class DomainHandover {
       if (!hook) {
         problems.add(address + " is managed='no' but not on a VFIO driver, and libvirt will not detach it: run"
             + " 'vfioctl domain prepare' first, or install the qemu hook (" + HOOK + ")");
-      } else {
+      } else if (libvirt) {
         notes.add("the qemu hook detaches it when the guest starts");
       }
     }

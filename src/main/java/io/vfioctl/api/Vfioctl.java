@@ -1,0 +1,199 @@
+package io.vfioctl.api;
+
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.host.Host;
+import io.vfioctl.libvirt.Domain;
+import io.vfioctl.libvirt.DomainHandover;
+import io.vfioctl.libvirt.DomainXml;
+import io.vfioctl.libvirt.DomainXmlException;
+import io.vfioctl.core.PciAddress;
+import io.vfioctl.ops.DeviceLocator;
+import io.vfioctl.ops.DeviceStatus;
+import io.vfioctl.ops.Log;
+import io.vfioctl.ops.OverrideEngine;
+import io.vfioctl.ops.Settings;
+import io.vfioctl.ops.StatusReader;
+import io.vfioctl.ops.TargetResolver;
+import io.vfioctl.ops.VfioResolver;
+import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.core.Action;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * vfioctl from Java: what a management stack starts from. It lists PCI devices, tells the
+ * best-fit VFIO driver of one with its explanation, and checks, prepares (detaches to VFIO) and
+ * releases (reattaches) a set of PCI addresses or the hostdevs of a libvirt domain XML. It
+ * works as the {@code vfioctl} command does, with the same checks, transactions and journal,
+ * and shares its lock with every {@code vfioctl} process on the machine; it never prints, and
+ * never exits the JVM: a failure is a {@link VfioctlException} with a one-line message.
+ *
+ * <pre>{@code
+ * Vfioctl vfio = Vfioctl.system();
+ * for (DeviceStatus d : vfio.devices()) {
+ *   System.out.println(d.address() + " " + d.driver().orElse("(none)"));
+ * }
+ * VfioResolver.Resolution best = vfio.bestVfioDriver("0000:3b:00.2");
+ * Domain guest = Vfioctl.parseDomain(Files.readAllBytes(Path.of("guest.xml")), "guest.xml");
+ * if (vfio.check(guest).ok()) {
+ *   vfio.prepare(guest);
+ * }
+ * }</pre>
+ *
+ * <p>Instances are immutable; the {@code with…} methods return changed copies. Calls that change
+ * bindings serialise with each other (and with other processes) through the lock; reading calls
+ * take no lock. Unlike the command, a call has no deadline: a sysfs write stuck in the kernel
+ * (unbinding a device a guest still holds) keeps the calling thread until it returns.
+ */
+public final class Vfioctl {
+  private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
+
+  private final Host host;
+  private final Log log;
+  private final boolean dryRun;
+  private final Settings.Safety safety;
+
+  private Vfioctl(Host host, Log log, boolean dryRun, Settings.Safety safety) {
+    this.host = host;
+    this.log = log;
+    this.dryRun = dryRun;
+    this.safety = safety;
+  }
+
+  /** The running system: {@code /sys}, {@code /etc/driverctl.d}, {@code /run/vfioctl}. */
+  public static Vfioctl system() {
+    return at(Path.of("/"));
+  }
+
+  /** The system below {@code root}, as {@code vfioctl --root} sees it (modules are then never loaded). */
+  public static Vfioctl at(Path root) {
+    return on(Host.at(root));
+  }
+
+  /** A host built by the caller: a kernel simulator in tests ({@code new Host(root, simulator, simulator.moduleLoader())}). */
+  public static Vfioctl on(Host host) {
+    return new Vfioctl(host, SILENT, false, Settings.Safety.CHECKED);
+  }
+
+  /** Where warnings, steps and debug lines go; none by default. */
+  public Vfioctl withLog(Log log) {
+    return new Vfioctl(host, log, dryRun, safety);
+  }
+
+  /** A dry run: plans and checks, reports the steps to the log as actions, changes nothing. */
+  public Vfioctl withDryRun(boolean dryRun) {
+    return new Vfioctl(host, log, dryRun, safety);
+  }
+
+  /** {@code --force}: take devices the host uses. */
+  public Vfioctl withForce(boolean force) {
+    return new Vfioctl(host, log, dryRun, new Settings.Safety(force, safety.noIommu()));
+  }
+
+  /** {@code --noiommu}: bind VFIO to devices without an IOMMU group, in vfio's unsafe no-IOMMU mode. */
+  public Vfioctl withNoIommu(boolean noIommu) {
+    return new Vfioctl(host, log, dryRun, new Settings.Safety(safety.force(), noIommu));
+  }
+
+  /** Every PCI device, as {@code vfioctl status --all} shows it. */
+  public List<DeviceStatus> devices() throws VfioctlException {
+    return status().handedOver(DeviceName.PCI, true);
+  }
+
+  /** One device, as {@code vfioctl status DEV} shows it. */
+  public DeviceStatus device(String address) throws VfioctlException {
+    return status().read(address);
+  }
+
+  /**
+   * The VFIO drivers that fit a device, best first, with what decided (the alias each matched,
+   * its wildcard fields, whether the ranking was a tie): {@code vfioctl vfio-driver --all}.
+   */
+  public VfioResolver.Resolution bestVfioDriver(String address) throws VfioctlException {
+    return new VfioResolver(host).resolve(paths(address));
+  }
+
+  /** Reads a libvirt domain XML (hardened: no DTD, no entities, bounded size and depth). */
+  public static Domain parseDomain(byte[] xml, String sourceName) throws DomainXmlException {
+    return DomainXml.parse(xml, sourceName);
+  }
+
+  /** What each PCI hostdev of the domain gets, and whether the guest can start; changes nothing. */
+  public DomainHandover.Report check(Domain domain) throws VfioctlException {
+    return handover().check(domain);
+  }
+
+  /** As {@link #check(Domain)}, for devices given by address, each to get its best-fit VFIO driver. */
+  public DomainHandover.Report check(List<String> addresses) throws VfioctlException {
+    List<PciAddress> parsed = new ArrayList<>();
+    for (String a : addresses) {
+      parsed.add(PciAddress.parse(paths(a).device().name()));
+    }
+    return handover().checkDevices(parsed);
+  }
+
+  /**
+   * Detaches the domain's {@code managed='no'} VFIO hostdevs, all or nothing, as {@code vfioctl
+   * domain prepare}; {@link #release(Domain)} returns them.
+   *
+   * @return the devices detached
+   */
+  public List<String> prepare(Domain domain) throws VfioctlException {
+    return handover().prepare(domain);
+  }
+
+  /** Reattaches what {@link #prepare(Domain)} detached for the domain. */
+  public List<String> release(Domain domain) throws VfioctlException {
+    return handover().release(domain);
+  }
+
+  /** Detaches devices to their best-fit VFIO drivers as one transaction, as {@code vfioctl detach}. */
+  public void detach(List<String> addresses) throws VfioctlException {
+    List<OverrideEngine.Detachment> all = new ArrayList<>();
+    addresses.forEach(a -> all.add(new OverrideEngine.Detachment(a, TargetResolver.BEST_VFIO)));
+    engine().detachAll(all);
+  }
+
+  /** Reattaches devices as one transaction, as {@code vfioctl reattach}. */
+  public void reattach(List<String> addresses) throws VfioctlException {
+    engine().reattachAll(addresses);
+  }
+
+  private Settings settings() {
+    return new Settings(DeviceName.PCI, true, false, dryRun, Optional.empty(), LOCK_WAIT, "the Java API",
+        Settings::thisProcess, safety);
+  }
+
+  private StatusReader status() {
+    return new StatusReader(host, settings());
+  }
+
+  private OverrideEngine engine() {
+    return new OverrideEngine(host, settings(), log, new TargetResolver(host, new VfioResolver(host), log));
+  }
+
+  private DomainHandover handover() {
+    VfioResolver vfio = new VfioResolver(host);
+    return new DomainHandover(host, settings(), log, new OverrideEngine(host, settings(), log,
+        new TargetResolver(host, vfio, log)), vfio);
+  }
+
+  private DevicePaths paths(String address) throws VfioctlException {
+    return new DeviceLocator(host, settings()).locate(address);
+  }
+
+  private static final Log SILENT = new Log() {
+    @Override
+    public void debug(String message) {}
+
+    @Override
+    public void warn(String message) {}
+
+    @Override
+    public void action(Action action) {}
+  };
+}
