@@ -731,6 +731,71 @@ override=" || bad "no record of the original driver"
     want "journal left after the failed group" test -z "$(ls /run/vfioctl/journal 2>/dev/null)"
     finish
     restore_dev "$RNG0"; restore_dev "$RNG1"
+
+    # 19. A libvirt domain: edu left to its best fit (the variant), e1000 forced to vfio-pci by
+    #     model, both managed='no'; prepare and release through the installed launcher.
+    begin vf19-domain-prepare-release
+    xml() { # address -> the attributes of <address>
+        echo "domain='0x${1%%:*}' bus='0x$(cut -d: -f2 <<<"$1")' slot='0x$(cut -d: -f3 <<<"$1" | cut -d. -f1)' function='0x${1##*.}'"
+    }
+    cat >"$WORK/guest.xml" <<EOF
+<domain type='kvm'>
+  <name>guest1</name>
+  <uuid>6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01</uuid>
+  <devices>
+    <hostdev mode='subsystem' type='pci' managed='no'>
+      <source><address $(xml "$EDU")/></source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='no'>
+      <driver name='vfio' model='vfio-pci'/>
+      <source><address $(xml "$E1000")/></source>
+    </hostdev>
+  </devices>
+</domain>
+EOF
+    $V domain check "$WORK/guest.xml" >"$WORK/c19.out" 2>&1; rc=$?
+    detail <"$WORK/c19.out"
+    [ "$rc" = 0 ] || bad "check before prepare: rc $rc (the installed hook would detach them)"
+    grep -q "driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8" "$WORK/c19.out" || bad "check: edu not given its variant"
+    grep -q "driver       vfio-pci (<driver model='vfio-pci'/>)" "$WORK/c19.out" || bad "check: e1000 not given the model"
+    out=$($V domain prepare "$WORK/guest.xml" 2>&1); rc=$?
+    echo "  | prepare -> rc $rc: $out"
+    [ "$rc" = 0 ] || bad "prepare rc $rc"
+    is_drv "$EDU" edu-vfio-variant || bad "prepare: edu on $(drv_of "$EDU")"
+    is_drv "$E1000" vfio-pci || bad "prepare: e1000 on $(drv_of "$E1000")"
+    $V --json domain check - <"$WORK/guest.xml" | grep -q '"ok": true' || bad "check after prepare is not ok"
+    out=$($V domain release "$WORK/guest.xml" 2>&1); rc=$?
+    echo "  | release -> rc $rc: $out"
+    [ "$rc" = 0 ] || bad "release rc $rc"
+    is_drv "$EDU" "(none)" || bad "release: edu on $(drv_of "$EDU")"
+    is_drv "$E1000" e1000 || bad "release: e1000 on $(drv_of "$E1000")"
+    finish
+    restore_dev "$E1000"; restore_dev "$EDU"
+
+    # 20. The installed qemu hook, run as libvirt runs it: arguments, XML on stdin, stdout empty.
+    begin vf20-libvirt-hook
+    H=/etc/libvirt/hooks/qemu.d/vfioctl
+    want "the package installed no hook" test -x "$H"
+    "$H" guest1 prepare begin - <"$WORK/guest.xml" >"$WORK/h.out" 2>"$WORK/h.err"; rc=$?
+    echo "  | prepare begin -> rc $rc"; detail <"$WORK/h.err"
+    [ "$rc" = 0 ] && [ ! -s "$WORK/h.out" ] || bad "prepare begin: rc $rc, stdout '$(cat "$WORK/h.out")'"
+    is_drv "$EDU" edu-vfio-variant && is_drv "$E1000" vfio-pci || bad "hook prepare: edu on $(drv_of "$EDU"), e1000 on $(drv_of "$E1000")"
+    for call in "start begin -" "started begin -" "migrate begin -" "restore begin -" "stopped end -"; do
+        # shellcheck disable=SC2086 # three words
+        out=$("$H" guest1 $call <"$WORK/guest.xml" 2>&1); rc=$?
+        [ "$rc:$out" = "0:" ] || bad "hook $call: rc $rc, output '$out'"
+    done
+    "$H" guest1 release end shutdown <"$WORK/guest.xml" >"$WORK/h.out" 2>"$WORK/h.err"; rc=$?
+    echo "  | release end -> rc $rc"; detail <"$WORK/h.err"
+    [ "$rc" = 0 ] && [ ! -s "$WORK/h.out" ] || bad "release end: rc $rc"
+    is_drv "$EDU" "(none)" && is_drv "$E1000" e1000 || bad "hook release: edu on $(drv_of "$EDU"), e1000 on $(drv_of "$E1000")"
+    sed "s/slot='0x$(cut -d: -f3 <<<"$EDU" | cut -d. -f1)'/slot='0x1e'/" "$WORK/guest.xml" >"$WORK/bad.xml"
+    out=$("$H" guest1 prepare begin - <"$WORK/bad.xml" 2>&1); rc=$?
+    echo "  | prepare begin of a domain with a missing device -> rc $rc: $out"
+    [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || bad "failing prepare: rc $rc, '$out'"
+    is_drv "$E1000" e1000 || bad "failing prepare moved e1000 to $(drv_of "$E1000")"
+    finish
+    restore_dev "$E1000"; restore_dev "$EDU"
     mkdir -p /etc/driverctl.d   # what vf12 expects the package to keep
     echo vfio >"/etc/driverctl.d/pci-$EDU"
     echo vfio-pci >"/etc/driverctl.d/pci-$E1000"
