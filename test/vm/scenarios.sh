@@ -756,7 +756,8 @@ EOF
     $V domain check "$WORK/guest.xml" >"$WORK/c19.out" 2>&1; rc=$?
     detail <"$WORK/c19.out"
     [ "$rc" = 0 ] || bad "check before prepare: rc $rc (the installed hook would detach them)"
-    grep -q "driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8" "$WORK/c19.out" || bad "check: edu not given its variant"
+    grep -qE "driver       (edu-vfio-variant|edu_vfio_pci) \(best fit: vfio_pci:v00001234d000011E8" "$WORK/c19.out" ||
+        bad "check: edu not given its variant"
     grep -q "driver       vfio-pci (<driver model='vfio-pci'/>)" "$WORK/c19.out" || bad "check: e1000 not given the model"
     out=$($V domain prepare "$WORK/guest.xml" 2>&1); rc=$?
     echo "  | prepare -> rc $rc: $out"

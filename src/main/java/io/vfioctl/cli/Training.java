@@ -37,6 +37,9 @@ public final class Training {
               alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
               alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci
               """);
+      Path guest = root.resolve("guest.xml");
+      Files.writeString(guest, "<domain><name>training</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
+          + "<source><address domain='0' bus='0' slot='3' function='0'/></source></hostdev></devices></domain>\n");
       PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
       Main main = Main.forThisProcess();
       Host.at(Path.of("/")); // the real machine's Host, without touching it
@@ -52,6 +55,7 @@ public final class Training {
           {"--root", r, "--noprobe", "--nosave", "unset-override", NIC},
           {"--root", r, "--dry-run", "detach", NIC}, {"--root", r, "--dry-run", "reattach", GPU},
           {"--root", r, "status"}, {"--root", r, "--json", "status", "--all"},
+          {"--root", r, "domain", "check", guest.toString()}, {"--root", r, "--dry-run", "domain", "prepare", guest.toString()},
           {"--root", r, "recover"}, {"--root", r, "bogus-command"}}) {
         main.run(sink, sink, command);
       }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param strayChoices vfioctl metadata entries that name no PCI host device of this domain
  */
 public record Domain(String name, Optional<String> uuid, List<Hostdev> hostdevs, List<DriverChoice> strayChoices) {
+  /** Copies the lists: a domain read once stays as read. */
   public Domain {
     hostdevs = List.copyOf(hostdevs);
     strayChoices = List.copyOf(strayChoices);

@@ -42,6 +42,10 @@ public final class DomainHandover {
   private final VfioResolver vfio;
   private final DeviceLocator locator;
 
+  /**
+   * @param engine what detaches and reattaches (its settings give dry run, force and no-IOMMU)
+   * @param vfio the best-fit resolution, shared with {@code engine}'s so modules.alias is read once
+   */
   public DomainHandover(Host host, Settings settings, Log log, OverrideEngine engine, VfioResolver vfio) {
     this.host = host;
     this.settings = settings;
@@ -53,6 +57,7 @@ public final class DomainHandover {
 
   /** The domain's devices as checked, and whether the guest can start. */
   public record Report(Domain domain, List<HostdevCheck> hostdevs) {
+    /** Whether the guest can start: no device has a problem. */
     public boolean ok() {
       return hostdevs.stream().allMatch(h -> h.problems().isEmpty());
     }

@@ -244,6 +244,13 @@ class DomainCommandTest extends MachineTest {
   }
 
   @Test
+  void aDomainNamedLikeAnOptionReachesTheHookAfterDashDash() {
+    Result r = run(DOMAIN, "libvirt-hook", "--", "--guest", "prepare", "begin", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("vfio-pci", m.driver(NIC));
+  }
+
+  @Test
   void aFailedPrepareStopsTheGuestWithOneLineAndAFailedReleaseNeverFailsTheShutdown() {
     m.kernel.failProbe("edu-vfio-variant", EDU, io.vfioctl.sysfs.Errno.EIO);
     Result prepare = run(DOMAIN, "libvirt-hook", "guest1", "prepare", "begin", "-");
