@@ -92,7 +92,8 @@ final class DomainCommand {
       c.driver().ifPresent(driver -> line(out, "driver", Names.printable(driver) + " (" + Names.escaped(c.why()) + ")"));
       if (c.driver().isPresent()) {
         line(out, "now", c.current().map(Names::printable).orElse("(none)") + (c.vfioBound() ? " (VFIO)" : ""));
-        line(out, "iommu group", c.group().map(Names::printable).orElse("(none)"));
+        line(out, "iommu group", c.group().map(g -> Names.printable(g) + (c.groupViable() ? ", viable with the domain's"
+            + " devices" : ", not viable")).orElse("(none)"));
       }
       line(out, "action", c.action());
       c.problems().forEach(p -> line(out, "problem", p));
@@ -128,6 +129,7 @@ final class DomainCommand {
       h.put("current_driver", c.current());
       h.put("vfio_bound", c.vfioBound());
       h.put("iommu_group", c.group().map(Json::numberOrText));
+      h.put("group_viable", c.group().isPresent() ? c.groupViable() : null);
       h.put("action", c.action());
       h.put("problems", c.problems());
       h.put("notes", c.notes());

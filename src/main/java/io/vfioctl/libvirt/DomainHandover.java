@@ -95,12 +95,12 @@ public final class DomainHandover {
   private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook, boolean libvirt) throws VfioctlException {
     String address = h.address().toString();
     if (!h.isVfio()) {
-      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(),
+      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), false,
           "skipped: <driver name='" + h.backend().name().toLowerCase() + "'/> is not VFIO", List.of(), List.of());
     }
     Optional<DevicePaths> paths = locator.locateIfPresent(address);
     if (paths.isEmpty()) {
-      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), "none",
+      return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), false, "none",
           List.of("no such device: " + address), List.of());
     }
     List<String> problems = new ArrayList<>();
@@ -125,10 +125,12 @@ public final class DomainHandover {
     }
     DeviceStatus now = new StatusReader(host, settings).read(address);
     Optional<IommuGroups.Group> group = new IommuGroups(host).of(paths.get());
+    boolean viable = false;
     if (group.isEmpty()) {
       problems.add(address + " has no IOMMU group: VFIO cannot isolate it (enable the IOMMU)");
     } else {
       List<GroupMember> blockers = group.get().blockers(vfioDevices);
+      viable = blockers.isEmpty();
       if (!blockers.isEmpty()) {
         problems.add("IOMMU group " + group.get().id() + " of " + address + " is not viable: "
             + IommuGroups.Group.describe(blockers) + " stays with a host driver (give the guest the whole group, or"
@@ -153,7 +155,7 @@ public final class DomainHandover {
       }
     }
     return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
-        action, problems, notes);
+        viable, action, problems, notes);
   }
 
   /** Where libvirt binds another driver than vfioctl chose. */

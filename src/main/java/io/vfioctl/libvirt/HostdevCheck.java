@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param current the driver bound now
  * @param vfioBound whether a VFIO driver holds it now
  * @param group its IOMMU group
+ * @param groupViable whether VFIO can use the group once the domain's VFIO devices are bound
  * @param action what prepare (or the hook) does with it, or why nothing
  * @param problems what would keep the guest from starting (empty: nothing)
  * @param notes where libvirt decides otherwise, and other remarks
  */
 public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String word, String why, Optional<String> current,
-    boolean vfioBound, Optional<String> group, String action, List<String> problems, List<String> notes) {
+    boolean vfioBound, Optional<String> group, boolean groupViable, String action, List<String> problems, List<String> notes) {
 
   public HostdevCheck {
     problems = List.copyOf(problems);

@@ -2,6 +2,7 @@ package io.vfioctl.cli;
 
 import static io.vfioctl.testing.TestMachine.EDU;
 import static io.vfioctl.testing.TestMachine.FN0;
+import static io.vfioctl.testing.TestMachine.FN1;
 import static io.vfioctl.testing.TestMachine.NIC;
 import static io.vfioctl.testing.TestMachine.VIRTIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class DomainCommandTest extends MachineTest {
         0000:00:02.0 line 5, managed='no'
           driver       vfio-pci (<driver model='vfio-pci'/>)
           now          e1000
-          iommu group  2
+          iommu group  2, viable with the domain's devices
           action       detach to vfio-pci
           problem      0000:00:02.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
         'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
@@ -65,7 +66,7 @@ class DomainCommandTest extends MachineTest {
         0000:00:03.0 line 9, managed='no'
           driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* (5 wildcard fields))
           now          (none)
-          iommu group  3
+          iommu group  3, viable with the domain's devices
           action       detach to edu_vfio_pci
           problem      0000:00:03.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
         'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
@@ -73,7 +74,7 @@ class DomainCommandTest extends MachineTest {
         0000:00:04.0 line 12, managed='yes'
           driver       vfio-pci (best fit: vfio_pci:v*d*sv*sd*bc*sc*i* (7 wildcard fields))
           now          virtio-pci
-          iommu group  4
+          iommu group  4, viable with the domain's devices
           action       libvirt binds it (managed='yes')
 
         0000:01:00.0 line 15, managed='yes'
@@ -149,6 +150,20 @@ class DomainCommandTest extends MachineTest {
   }
 
   @Test
+  void aGroupSharedWithADeviceOutsideTheDomainIsAProblemAndPrepareRefusesIt() {
+    String fn1 = DOMAIN.replace("bus='0x00' slot='0x02' function='0x0'", "bus='0x01' slot='0x00' function='0x1'");
+    Result check = run(fn1, "domain", "check", "-");
+    assertEquals(1, check.code(), check::toString);
+    assertTrue(check.out().contains("  iommu group  5, not viable\n"), check::toString);
+    assertTrue(check.out().contains("  problem      IOMMU group 5 of " + FN1 + " is not viable: " + FN0 + " (e1000) stays"
+        + " with a host driver"), check::toString);
+    Result prepare = run(fn1, "domain", "prepare", "-");
+    assertEquals(1, prepare.code(), prepare::toString);
+    assertTrue(prepare.err().startsWith("vfioctl: cannot prepare domain guest1: IOMMU group 5 of " + FN1), prepare::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
   void aDeviceInUseOrMissingIsRefusedBeforeAnythingMoves() {
     String missing = DOMAIN.replace("slot='3'", "slot='9'");
     Result r = run(missing, "domain", "prepare", "-");
@@ -204,7 +219,7 @@ class DomainCommandTest extends MachineTest {
     for (String field : List.of("\"domain\": \"guest1\"", "\"ok\": false", "\"address\": \"0000:00:03.0\"",
         "\"source\": \"hostdev\"", "\"managed\": false", "\"backend\": \"default\"", "\"model\": \"vfio-pci\"",
         "\"metadata_driver\": null", "\"driver\": \"edu_vfio_pci\"", "\"current_driver\": \"virtio-pci\"",
-        "\"vfio_bound\": false", "\"iommu_group\": 3", "\"action\": \"detach to vfio-pci\"", "\"problems\": [",
+        "\"vfio_bound\": false", "\"iommu_group\": 3", "\"group_viable\": true", "\"action\": \"detach to vfio-pci\"", "\"problems\": [",
         "\"notes\": []", "\"backend\": \"kvm\"", "\"driver\": null")) {
       assertTrue(out.contains(field), field + " in\n" + out);
     }
