@@ -86,13 +86,15 @@ public final class DomainHandover {
     // Devices outside libvirt count as if the hook prepared them: only libvirt needs them detached first.
     boolean hook = !libvirt || host.files().exists(HOOK);
     List<HostdevCheck> checks = new ArrayList<>();
+    StatusReader status = new StatusReader(host, settings);
     for (Hostdev h : domain.hostdevs()) {
-      checks.add(check(h, vfioDevices, hook, libvirt));
+      checks.add(check(h, vfioDevices, hook, libvirt, status));
     }
     return new Report(domain, checks);
   }
 
-  private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook, boolean libvirt) throws VfioctlException {
+  private HostdevCheck check(Hostdev h, Set<String> vfioDevices, boolean hook, boolean libvirt, StatusReader status)
+      throws VfioctlException {
     String address = h.address().toString();
     if (!h.isVfio()) {
       return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), false,
@@ -123,7 +125,7 @@ public final class DomainHandover {
       why = fit.best().alias().isEmpty() ? "no vfio_pci alias matches: the generic driver"
           : "best fit: " + fit.best().alias() + " (" + fit.best().wildcards() + " wildcard fields)";
     }
-    DeviceStatus now = new StatusReader(host, settings).read(address);
+    DeviceStatus now = status.read(address);
     Optional<IommuGroups.Group> group = new IommuGroups(host).of(paths.get());
     boolean viable = false;
     if (group.isEmpty()) {

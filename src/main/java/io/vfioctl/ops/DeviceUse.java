@@ -21,6 +21,9 @@ import java.util.List;
  * Limits: {@code /proc} shows no IPv4 address of its own (an interface that is down with an IPv4
  * address and no route is not detected), and mounts, routes and addresses are those of
  * vfioctl's namespaces.
+ *
+ * <p>An instance reads each class directory and {@code /proc} file once: use one for one look at
+ * the host, such as the checks before a change, and a new one after the host changed.
  */
 public final class DeviceUse {
   private final UseSources sources;

@@ -36,6 +36,8 @@ public final class OverrideEngine {
   private final Restorer restorer;
   private final IommuGroups groups;
   private final Sriov sriov;
+  /** What the host uses, as seen at the start of the call under way. */
+  private DeviceUse use;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
     this(host, settings, log, targets, new Interruption());
@@ -236,10 +238,14 @@ public final class OverrideEngine {
    */
   private <T> T locked(Locked<T> action) throws VfioctlException {
     if (settings.dryRun()) {
+      use = new DeviceUse(host);
       return action.run();
     }
     return withLock(() -> {
       new Recovery(host, log, restorer).run();
+      // One look at what the host uses serves the whole call (load-override --all's many devices):
+      // moving one device takes only that device's interfaces and disks away.
+      use = new DeviceUse(host);
       return action.run();
     });
   }
@@ -519,7 +525,7 @@ public final class OverrideEngine {
     if (!hostDriver) {
       return;
     }
-    List<String> uses = new DeviceUse(host).uses(m.paths());
+    List<String> uses = use.uses(m.paths());
     if (uses.isEmpty()) {
       return;
     }

@@ -16,12 +16,14 @@ public final class StatusReader {
   private final DeviceLocator locator;
   private final IommuGroups groups;
   private final Sriov sriov;
+  private final DeviceUse use;
 
   public StatusReader(Host host, Settings settings) {
     this.host = host;
     this.locator = new DeviceLocator(host, settings);
     this.groups = new IommuGroups(host);
     this.sriov = new Sriov(host);
+    this.use = new DeviceUse(host);
   }
 
   /**
@@ -56,7 +58,7 @@ public final class StatusReader {
     if (vfioBound) {
       new VfioUsers(host).holder(d).ifPresent(holder -> uses.add("held by " + holder));
     }
-    uses.addAll(new DeviceUse(host).uses(d));
+    uses.addAll(use.uses(d));
     List<String> vfs = sriov.virtfns(d.dir());
     return new DeviceStatus(
         d.device().name(),

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,12 @@ import java.util.Optional;
  */
 final class UseSources {
   private final Host host;
+  /**
+   * What one check of many devices reads again and again: class directories and /proc files.
+   * Read once per instance, so an instance serves one look at the host (before any write).
+   */
+  private final Map<String, List<ClassEntry>> classes = new HashMap<>();
+  private final Map<String, ProcLines> procFiles = new HashMap<>();
 
   UseSources(Host host) {
     this.host = host;
@@ -77,6 +85,10 @@ final class UseSources {
 
   /** Every entry of {@code classDir} that is a link, with its target. */
   List<ClassEntry> entries(String classDir) {
+    return classes.computeIfAbsent(classDir, this::readEntries);
+  }
+
+  private List<ClassEntry> readEntries(String classDir) {
     List<ClassEntry> found = new ArrayList<>();
     for (String name : names(classDir)) {
       host.sysfs().linkTarget(classDir + "/" + name)
@@ -92,6 +104,10 @@ final class UseSources {
    * "nothing" would be unsafe. Bytes are decoded as ISO-8859-1, so garbage never fails to decode.
    */
   ProcLines proc(String path, SizeLimit limit) {
+    return procFiles.computeIfAbsent(path, p -> readProc(p, limit));
+  }
+
+  private ProcLines readProc(String path, SizeLimit limit) {
     try {
       String text = new String(host.files().read(path, limit), StandardCharsets.ISO_8859_1);
       return new ProcLines(text.lines().toList(), Optional.empty());
