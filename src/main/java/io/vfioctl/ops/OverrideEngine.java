@@ -378,11 +378,11 @@ public final class OverrideEngine {
   }
 
   /** A move and what the checks need to know of it. */
-  private record Planned(Move move, boolean toVfio) {}
+  private record Planned(Move move, boolean toVfio, Optional<IommuGroups.Group> group) {}
 
   private Planned plan(DevicePaths paths, Intent intent) throws VfioctlException {
     if (intent instanceof Reattach) {
-      return new Planned(planReattach(paths), false);
+      return new Planned(planReattach(paths), false, Optional.empty());
     }
     String word = intent instanceof SetOverride o ? o.word() : ((Detach) intent).word();
     boolean save = intent instanceof SetOverride o && o.save();
@@ -404,7 +404,8 @@ public final class OverrideEngine {
     if (intent instanceof Detach && record.isEmpty() && steps.stream().anyMatch(a -> !(a instanceof Action.LoadModule))) {
       steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
     }
-    if (toVfio && settings.safety().noIommu() && groups.of(paths).isEmpty()) {
+    Optional<IommuGroups.Group> group = toVfio ? groups.of(paths) : Optional.empty();
+    if (toVfio && settings.safety().noIommu() && group.isEmpty()) {
       Optional<String> mode = host.sysfs().read(NOIOMMU_MODE);
       if (mode.isPresent() && !mode.get().strip().equals("Y")) {
         steps.add(firstWrite(steps), new Action.Write(NOIOMMU_MODE, "1"));
@@ -414,7 +415,7 @@ public final class OverrideEngine {
         plan.expectedDriver());
     Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
         : plan.expectedDriver().get().isEmpty() ? new Move.AnyDriver() : new Move.Driver(plan.expectedDriver().get());
-    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, List.of()), toVfio);
+    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, List.of()), toVfio, group);
   }
 
   /** vfio's switch for binding devices no IOMMU protects. */
@@ -506,7 +507,7 @@ public final class OverrideEngine {
         refuseIfHeld(m.paths());
         refuseIfInUse(m);
       }
-      if (p.toVfio() && groups.of(m.paths()).isEmpty() && !settings.safety().noIommu()) {
+      if (p.toVfio() && p.group().isEmpty() && !settings.safety().noIommu()) {
         String why = groups.anyGroups() ? "it is outside every IOMMU group"
             : "no IOMMU is enabled (" + IommuGroups.GROUPS + " is empty)";
         throw new VfioctlException(m.paths().device() + " has no IOMMU group: " + why + ", so VFIO cannot isolate it;"
@@ -548,7 +549,7 @@ public final class OverrideEngine {
         continue;
       }
       DevicePaths d = p.move().paths();
-      Optional<IommuGroups.Group> group = groups.of(d);
+      Optional<IommuGroups.Group> group = p.group();
       if (group.isEmpty()) {
         log.warn("binding " + d.device() + " without an IOMMU (--noiommu): a guest given it can reach all of the"
             + " host's memory");
