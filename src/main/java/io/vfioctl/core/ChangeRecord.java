@@ -16,9 +16,16 @@ import java.util.Optional;
  * @param target the override the change writes, and the driver it expects ({@code ""}: any
  *     driver; empty: it binds none)
  * @param owner the process that made the change: its pid and start time
+ * @param transaction the change of several devices this one is part of: once it is committed
+ *     (see {@code Journal#commit}), the entry stands for a finished change, not one to roll back
  */
 public record ChangeRecord(DeviceName device, String dir, DeviceState before, Optional<String> savedBefore,
-    DeviceState target, Owner owner) {
+    DeviceState target, Owner owner, Optional<String> transaction) {
+
+  /** A transaction's name: a few hex digits, a file name on its own. */
+  public static boolean isTransaction(String id) {
+    return id.matches("[0-9a-f]{1,40}");
+  }
 
   /** A process, told apart from a later one with the same pid by its start time. */
   public record Owner(long pid, long startMillis) {}
@@ -33,6 +40,7 @@ public record ChangeRecord(DeviceName device, String dir, DeviceState before, Op
     target.override().ifPresent(v -> line(b, "target-override", v));
     target.driver().ifPresent(v -> line(b, "target-driver", v));
     line(b, "owner", owner.pid() + " " + owner.startMillis());
+    transaction.ifPresent(t -> line(b, "txn", t));
     return b.toString();
   }
 
@@ -77,12 +85,16 @@ public record ChangeRecord(DeviceName device, String dir, DeviceState before, Op
       throw new InvalidNameException("journal entry with a directory that is not " + device + "'s: " + Names.printable(dir));
     }
     String[] owner = ownerText.split(" ");
+    Optional<String> transaction = Optional.ofNullable(fields.get("txn"));
+    if (transaction.isPresent() && !isTransaction(transaction.get())) {
+      throw new InvalidNameException("journal entry with a malformed transaction: " + Names.printable(transaction.get()));
+    }
     // Every name is written back to sysfs or a file on recovery: checked as if a user typed it.
     return new ChangeRecord(device, dir, new DeviceState(name(fields, "override"), name(fields, "driver")),
         name(fields, "saved"),
         new DeviceState(name(fields, "target-override"), Optional.ofNullable(fields.get("target-driver"))
             .map(v -> v.isEmpty() ? v : Names.requireComponent(v, "target-driver"))),
-        new Owner(Long.parseLong(owner[0]), Long.parseLong(owner[1])));
+        new Owner(Long.parseLong(owner[0]), Long.parseLong(owner[1])), transaction);
   }
 
   public DevicePaths paths() {

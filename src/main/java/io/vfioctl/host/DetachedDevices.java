@@ -54,6 +54,31 @@ public final class DetachedDevices {
     }
   }
 
+  /** The devices that have a record, by their file names ({@code pci-0000:03:00.0}), sorted. */
+  public java.util.List<DeviceName> list() throws IOException {
+    Path real = root.resolve(dir);
+    java.util.List<DeviceName> devices = new java.util.ArrayList<>();
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return devices;
+    }
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (dash <= 0 || name.startsWith(".")) {
+          continue;
+        }
+        try {
+          devices.add(new DeviceName(name.substring(0, dash), name.substring(dash + 1)));
+        } catch (InvalidNameException e) {
+          // not a record of ours
+        }
+      }
+    }
+    devices.sort(java.util.Comparator.comparing(DeviceName::persistedFileName));
+    return devices;
+  }
+
   public void write(DeviceName device, DeviceState original) throws IOException {
     AtomicFiles.write(root.resolve(dir), device.persistedFileName(),
         OriginalState.encode(original).getBytes(StandardCharsets.UTF_8));

@@ -24,6 +24,7 @@ public final class Host {
   public static final String CONF_DIR = "/etc/driverctl.d";
   public static final String LOCK_FILE = "/run/vfioctl.lock";
   public static final String JOURNAL_DIR = "/run/vfioctl/journal";
+  public static final String COMMITTED_DIR = "/run/vfioctl/committed";
   public static final String DETACHED_DIR = "/run/vfioctl/detached";
   public static final String DOMAINS_DIR = "/run/vfioctl/domains";
   public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
@@ -44,12 +45,17 @@ public final class Host {
 
   /** A host whose saved overrides are kept by {@code persisted} (tests inject faults there). */
   public Host(Path root, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted) {
+    this(root, sysfs, modules, persisted, new Journal(new ConfinedRoot(root), JOURNAL_DIR, COMMITTED_DIR));
+  }
+
+  /** A host whose saved overrides and journal are given (tests inject faults into both). */
+  public Host(Path root, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted, Journal journal) {
     this.root = root;
     this.files = new ConfinedRoot(root);
     this.sysfs = sysfs;
     this.modules = modules;
     this.persisted = persisted;
-    this.journal = new Journal(files, JOURNAL_DIR);
+    this.journal = journal;
     this.detached = new DetachedDevices(files, DETACHED_DIR);
     this.domains = new PreparedDomains(files, DOMAINS_DIR);
   }
@@ -84,7 +90,7 @@ public final class Host {
 
   /** This host with a deadline on every sysfs access. */
   public Host watched(Watchdog watchdog) {
-    return new Host(root, new WatchedSysfs(sysfs, watchdog), modules, persisted);
+    return new Host(root, new WatchedSysfs(sysfs, watchdog), modules, persisted, journal);
   }
 
   /** The changes in progress, for recovery after a crash. */

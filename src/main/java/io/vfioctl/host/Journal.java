@@ -20,16 +20,57 @@ import java.util.List;
  * back; an entry found later belongs to a change that was cut short. {@code /run} is emptied at
  * boot, as the kernel's bindings are, so a power cut leaves nothing stale.
  */
-public final class Journal {
+public class Journal {
   private static final int MAX_ENTRY_BYTES = 64 * 1024;
 
   private final ConfinedRoot root;
   private final String dir;
+  private final String committedDir;
 
-  /** @param dir the directory below {@code root}, as on the running system ({@code /run/vfioctl/journal}) */
-  public Journal(ConfinedRoot root, String dir) {
+  /**
+   * @param dir the directory below {@code root}, as on the running system ({@code /run/vfioctl/journal})
+   * @param committedDir where a change of several devices marks itself committed ({@code /run/vfioctl/committed})
+   */
+  public Journal(ConfinedRoot root, String dir, String committedDir) {
     this.root = root;
     this.dir = dir;
+    this.committedDir = committedDir;
+  }
+
+  /**
+   * Marks a change of several devices done, in one atomic step, before its entries are removed
+   * one by one: entries of a committed transaction that a crash leaves are finished changes.
+   */
+  public void commit(String transaction) throws IOException {
+    AtomicFiles.write(root.resolve(committedDir), transaction, new byte[0]);
+  }
+
+  public boolean isCommitted(String transaction) throws IOException {
+    return Files.isRegularFile(root.resolve(committedDir).resolve(transaction), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Removes the mark once no entry of the transaction is left. */
+  public void uncommit(String transaction) throws IOException {
+    AtomicFiles.delete(root.resolve(committedDir), transaction);
+  }
+
+  /** The committed transactions, for recovery to remove those no entry names any more. */
+  public List<String> committed() throws IOException {
+    Path real = root.resolve(committedDir);
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return names;
+    }
+    AtomicFiles.removeStaleTemporaries(real);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (ChangeRecord.isTransaction(name) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
   }
 
   /** An entry that was left behind: the record, or why it could not be read. */

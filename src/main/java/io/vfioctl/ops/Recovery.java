@@ -1,6 +1,8 @@
 package io.vfioctl.ops;
 
 import io.vfioctl.core.ChangeRecord;
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.Journal;
@@ -36,9 +38,12 @@ public final class Recovery {
       if (stale > 0) {
         log.debug("removed " + stale + " temporary file(s) an interrupted call left in " + Host.CONF_DIR);
       }
-      for (Journal.Entry entry : host.journal().leftBehind()) {
+      List<Journal.Entry> entries = host.journal().leftBehind();
+      for (Journal.Entry entry : entries) {
         recover(entry, recovered, failed);
       }
+      dropFinishedTransactions();
+      dropSpentRecords();
     } catch (IOException e) {
       throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
     }
@@ -52,6 +57,12 @@ public final class Recovery {
       return;
     }
     ChangeRecord change = entry.record();
+    if (change.transaction().isPresent() && host.journal().isCommitted(change.transaction().get())) {
+      // The whole change was done; only the removal of its entries was cut short.
+      host.journal().discard(entry.file());
+      log.debug("the change of " + change.device() + " was complete; removed its journal entry");
+      return;
+    }
     String what = "an interrupted change of " + change.device();
     if (alive(change.owner())) {
       // Only a process whose write is stuck in the kernel lets go of the lock mid-change.
@@ -78,6 +89,43 @@ public final class Recovery {
     } else {
       report(failed, "could not roll back " + what + ": " + result.text()
           + "; run 'vfioctl recover' again, or restore it by hand");
+    }
+  }
+
+  /**
+   * Detach records that name the state their device is in: the device is back (a reattach cut
+   * short before it forgot the record, a detach rolled back). Records of devices not present
+   * are kept: the device may come back detached.
+   */
+  private void dropSpentRecords() throws IOException {
+    for (DeviceName device : host.detached().list()) {
+      DevicePaths paths = DevicePaths.of(device, Optional.empty());
+      if (!host.sysfs().exists(paths.dir())) {
+        continue;
+      }
+      try {
+        if (host.detached().read(device).equals(Optional.of(Restorer.state(host, paths)))) {
+          host.detached().remove(device);
+          log.debug("removed the detach record of " + device + ": it is back where it was");
+        }
+      } catch (io.vfioctl.sysfs.RefusedFileException e) {
+        log.warn("cannot read " + host.detached().displayPath(device) + ": " + e.getReason() + "; remove it");
+      }
+    }
+  }
+
+  /** Commit marks whose entries are all gone. */
+  private void dropFinishedTransactions() throws IOException {
+    java.util.Set<String> named = new java.util.HashSet<>();
+    for (Journal.Entry e : host.journal().leftBehind()) {
+      if (e.record() != null) {
+        e.record().transaction().ifPresent(named::add);
+      }
+    }
+    for (String t : host.journal().committed()) {
+      if (!named.contains(t)) {
+        host.journal().uncommit(t);
+      }
     }
   }
 

@@ -43,18 +43,24 @@ final class Transaction {
             + " 'vfioctl recover' first (it says why it could not)");
       }
     }
+    if (moves.isEmpty()) {
+      return;
+    }
     try {
       interruption.enter();
     } catch (Interruption.Requested e) {
       throw new VfioctlException("interrupted by a signal before changing " + moves.get(0).paths().device()
           + "; nothing changed");
     }
+    // The change ends when its commit mark is written: removing the entries after it (one per
+    // device) may be cut short or fail without anything being rolled back.
+    Optional<String> transaction = Optional.of(newTransaction());
     List<Move> begun = new ArrayList<>();
     try {
       for (Move m : moves) {
         try {
           host.journal().begin(new ChangeRecord(m.paths().device(), m.paths().dir(), m.before(), m.savedBefore(), m.goal(),
-              owner));
+              owner, transaction));
         } catch (IOException e) {
           throw rollBack(begun, "cannot write the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e), 1,
               null);
@@ -65,12 +71,52 @@ final class Transaction {
           log.progress(begun.size(), moves.size());
         }
       }
-      begun.forEach(m -> endJournal(m.paths()));
+      try {
+        interruption.checkpoint();
+      } catch (Interruption.Requested e) {
+        VfioctlException reported = rollBack(begun, "interrupted by a signal while changing "
+            + begun.get(begun.size() - 1).paths().device(), 1, null);
+        log.warn(reported.getMessage());
+        reported.markReported();
+        throw reported;
+      }
+      commit(transaction, begun);
       for (Move m : moves) {
         m.afterwards().forEach(step -> afterwards(step, m.paths()));
       }
     } finally {
       interruption.leave();
+    }
+  }
+
+  private String newTransaction() {
+    return Long.toHexString(owner.pid()) + Long.toHexString(System.nanoTime() & Long.MAX_VALUE);
+  }
+
+  /**
+   * Ends the change: a change of several devices is marked committed first, so that a crash
+   * while its entries are removed leaves finished changes behind, never half a group to undo.
+   */
+  private void commit(Optional<String> transaction, List<Move> begun) throws VfioctlException {
+    if (transaction.isPresent()) {
+      try {
+        host.journal().commit(transaction.get());
+      } catch (IOException e) {
+        throw rollBack(begun, "cannot commit the change under " + Host.COMMITTED_DIR + ": " + IoErrors.describe(e), 1,
+            null);
+      }
+    }
+    boolean allEnded = true;
+    for (Move m : begun) {
+      allEnded &= endJournal(m.paths());
+    }
+    if (transaction.isPresent() && allEnded) {
+      try {
+        host.journal().uncommit(transaction.get());
+      } catch (IOException e) {
+        log.debug("cannot remove the commit mark " + transaction.get() + ": " + IoErrors.describe(e)
+            + "; the next call removes it");
+      }
     }
   }
 
@@ -239,12 +285,14 @@ final class Transaction {
     }
   }
 
-  private void endJournal(DevicePaths paths) {
+  private boolean endJournal(DevicePaths paths) {
     try {
       host.journal().end(paths.device());
+      return true;
     } catch (IOException e) {
       log.warn("cannot remove the journal entry of " + paths.device() + ": " + IoErrors.describe(e)
-          + "; the next call will roll this change back");
+          + "; the next call will tidy it up");
+      return false;
     }
   }
 
