@@ -2,6 +2,7 @@ package io.vfioctl.libvirt;
 
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.GroupMember;
+import io.vfioctl.core.Names;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PreparedDomains;
@@ -79,8 +80,9 @@ public final class DomainHandover {
   }
 
   private Report check(Domain domain, boolean libvirt) throws VfioctlException {
-    domain.strayChoices().forEach(c -> log.warn("line " + c.line() + ": vfioctl's metadata chooses " + c.driver() + " for "
-        + c.address() + ", which is no PCI host device of domain " + domain.name()));
+    domain.strayChoices().forEach(c -> log.warn("line " + c.line() + ": vfioctl's metadata chooses "
+        + Names.printable(c.driver()) + " for " + c.address() + ", which is no PCI host device of domain "
+        + Names.printable(domain.name())));
     Set<String> vfioDevices = new LinkedHashSet<>();
     domain.hostdevs().stream().filter(Hostdev::isVfio).forEach(h -> vfioDevices.add(h.address().toString()));
     // Devices outside libvirt count as if the hook prepared them: only libvirt needs them detached first.
@@ -189,6 +191,8 @@ public final class DomainHandover {
    * @return the devices detached
    */
   public List<String> prepare(Domain domain) throws VfioctlException {
+    String key = PreparedDomains.key(domain.name(), domain.uuid());
+    List<String> before = prepared(key, domain);
     Report report = check(domain);
     List<OverrideEngine.Detachment> detach = new ArrayList<>();
     for (HostdevCheck c : report.hostdevs()) {
@@ -198,26 +202,59 @@ public final class DomainHandover {
       Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
           && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
       if (blocking.isPresent()) {
-        throw new VfioctlException("cannot prepare domain " + domain.name() + ": " + blocking.get());
+        throw new VfioctlException("cannot prepare domain " + Names.printable(domain.name()) + ": " + blocking.get());
       }
       if (c.needsDetach()) {
         detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));
       }
     }
-    engine.detachAll(detach);
     List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
-    if (!settings.dryRun() && !detached.isEmpty()) {
-      String key = PreparedDomains.key(domain.name(), domain.uuid());
+    if (detached.isEmpty()) {
+      return detached; // no lock taken: a guest without such devices never waits for vfioctl
+    }
+    if (settings.dryRun()) {
+      engine.detachAll(detach);
+      return detached;
+    }
+    // Listed before anything moves, so that release finds every device a crash may leave
+    // detached; release returns only those that do have a detach record.
+    Set<String> all = new LinkedHashSet<>(before);
+    all.addAll(detached);
+    remember(key, domain, List.copyOf(all));
+    try {
+      engine.detachAll(detach);
+    } catch (VfioctlException | RuntimeException e) {
       try {
-        Set<String> all = new LinkedHashSet<>(host.domains().read(key));
-        all.addAll(detached);
-        host.domains().write(key, List.copyOf(all));
-      } catch (IOException e) {
-        log.warn("cannot remember what was prepared for " + domain.name() + " in "
-            + host.domains().displayPath(key) + ": " + IoErrors.describe(e) + "; 'vfioctl reattach' returns them");
+        remember(key, domain, before);
+      } catch (VfioctlException again) {
+        log.warn(again.getMessage());
       }
+      throw e;
     }
     return detached;
+  }
+
+  private List<String> prepared(String key, Domain domain) throws VfioctlException {
+    try {
+      return host.domains().read(key);
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read " + host.domains().displayPath(key) + ": " + IoErrors.describe(e)
+          + "; it lists what prepare detached for domain " + Names.printable(domain.name()) + ": check it, or remove it"
+          + " and return those devices with 'vfioctl reattach'");
+    }
+  }
+
+  private void remember(String key, Domain domain, List<String> devices) throws VfioctlException {
+    try {
+      if (devices.isEmpty()) {
+        host.domains().remove(key);
+      } else {
+        host.domains().write(key, devices);
+      }
+    } catch (IOException e) {
+      throw new VfioctlException("cannot write " + host.domains().displayPath(key) + ": " + IoErrors.describe(e)
+          + "; nothing of domain " + Names.printable(domain.name()) + " was changed");
+    }
   }
 
   /**
@@ -227,21 +264,20 @@ public final class DomainHandover {
    */
   public List<String> release(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
-    List<String> prepared;
-    try {
-      prepared = host.domains().read(key);
-    } catch (IOException e) {
-      throw new VfioctlException("cannot read " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
-    }
     List<String> present = new ArrayList<>();
-    for (String d : prepared) {
-      if (locator.locateIfPresent(d).isPresent()) {
+    for (String d : prepared(key, domain)) {
+      Optional<io.vfioctl.core.DevicePaths> paths = locator.locateIfPresent(d);
+      if (paths.isEmpty()) {
+        log.warn(d + " was prepared for " + Names.printable(domain.name()) + " but is gone");
+      } else if (hasRecord(paths.get())) {
         present.add(d);
       } else {
-        log.warn(d + " was prepared for " + domain.name() + " but is gone");
+        log.debug(d + " has no detach record (taken over since, or never detached): left as it is");
       }
     }
-    engine.reattachAll(present);
+    if (!present.isEmpty()) {
+      engine.reattachAll(present);
+    }
     if (!settings.dryRun()) {
       try {
         host.domains().remove(key);
@@ -251,4 +287,13 @@ public final class DomainHandover {
     }
     return present;
   }
+
+  private boolean hasRecord(io.vfioctl.core.DevicePaths paths) {
+    try {
+      return host.detached().read(paths.device()).isPresent();
+    } catch (IOException e) {
+      return true; // reattach names the bad record
+    }
+  }
+
 }

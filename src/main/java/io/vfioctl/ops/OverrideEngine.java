@@ -415,7 +415,11 @@ public final class OverrideEngine {
         plan.expectedDriver());
     Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
         : plan.expectedDriver().get().isEmpty() ? new Move.AnyDriver() : new Move.Driver(plan.expectedDriver().get());
-    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, List.of()), toVfio, group);
+    // set-override, unset-override and load-override take the device over: what detach recorded
+    // no longer says where reattach should return it.
+    List<Action> afterwards = intent instanceof SetOverride && record.isPresent()
+        ? List.of(new Action.ForgetOriginal(host.detached().displayPath(paths.device()))) : List.of();
+    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group);
   }
 
   /** vfio's switch for binding devices no IOMMU protects. */
@@ -479,7 +483,9 @@ public final class OverrideEngine {
   private void forgetSpent(List<Planned> unchanged) {
     for (Planned p : unchanged) {
       Move m = p.move();
-      if (m.recordBefore().isPresent() && m.recordBefore().get().equals(m.before()) && !settings.dryRun()) {
+      boolean spent = m.recordBefore().isPresent() && (m.recordBefore().get().equals(m.before())
+          || m.afterwards().stream().anyMatch(a -> a instanceof Action.ForgetOriginal));
+      if (spent && !settings.dryRun()) {
         try {
           host.detached().remove(m.paths().device());
         } catch (IOException e) {

@@ -266,6 +266,47 @@ class DomainCommandTest extends MachineTest {
   }
 
   @Test
+  void aGuestWithNothingToDetachNeverWaitsForTheLock() throws Exception {
+    java.nio.file.Files.createDirectories(m.root.resolve("run"));
+    try (io.vfioctl.host.GlobalLock held = io.vfioctl.host.GlobalLock.acquire(m.root.resolve("run/vfioctl.lock"))) {
+      Thread other = new Thread(() -> {
+        Result r = run("<domain><name>plain</name><devices/></domain>", "--timeout", "1", "libvirt-hook", "--", "plain",
+            "prepare", "begin", "-");
+        results.add(r);
+      });
+      other.start();
+      other.join(20_000);
+      Result r = results.get(0);
+      assertEquals(0, r.code(), r::toString);
+      Result release = run(DOMAIN, "--timeout", "1", "libvirt-hook", "guest1", "release", "end", "-");
+      assertEquals(0, release.code(), release::toString);
+      assertEquals("", release.err(), "nothing was prepared: nothing to wait for");
+    }
+  }
+
+  private final List<Result> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Test
+  void aListThatCannotBeReadStopsPrepareBeforeAnythingMoves() {
+    m.write("run/vfioctl/domains/6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01", "garbage\n");
+    Result r = run(DOMAIN, "domain", "prepare", "-");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: cannot read /run/vfioctl/domains/6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01: "),
+        r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+  }
+
+  @Test
+  void releaseLeavesADeviceTakenOverSince() {
+    assertEquals(0, run(DOMAIN, "domain", "prepare", "-").code());
+    assertEquals(0, m.run("--nosave", "set-override", NIC, "vfio-pci").code()); // taken over by hand
+    Result r = run(DOMAIN, "domain", "release", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("domain release: guest1: reattached 0000:00:03.0\n", r.out());
+    assertEquals("vfio-pci", m.driver(NIC));
+  }
+
+  @Test
   void aFailedPrepareStopsTheGuestWithOneLineAndAFailedReleaseNeverFailsTheShutdown() {
     m.kernel.failProbe("edu-vfio-variant", EDU, io.vfioctl.sysfs.Errno.EIO);
     Result prepare = run(DOMAIN, "libvirt-hook", "guest1", "prepare", "begin", "-");

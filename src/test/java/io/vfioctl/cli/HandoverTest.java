@@ -54,6 +54,22 @@ class HandoverTest extends MachineTest {
   }
 
   @Test
+  void setUnsetAndLoadOverrideTakeTheDeviceOverAndForgetTheDetachRecord() {
+    assertEquals(0, m.run("detach", NIC).code());
+    assertEquals(0, m.run("unset-override", NIC).code());
+    assertNull(m.detachedFrom(NIC), "back on e1000 by unset-override: the record is spent");
+    assertEquals(0, m.run("--nosave", "set-override", NIC, "none").code());
+    assertEquals(0, m.run("detach", NIC).code());
+    assertEquals("driver=\noverride=none\n", m.detachedFrom(NIC), "a new detach records the state it found");
+    assertEquals(0, m.run("reattach", NIC).code());
+    assertNull(m.driver(NIC));
+    assertEquals("none", m.override(NIC));
+    assertEquals(0, m.run("detach", NIC).code());
+    assertEquals(0, m.run("--nosave", "set-override", NIC, "vfio-pci").code(), "already in effect");
+    assertNull(m.detachedFrom(NIC), "set-override took it over");
+  }
+
+  @Test
   void detachOfADeviceAlreadyOnItsBestFitChangesNothingAndRecordsNothing() {
     m.run("--nosave", "set-override", NIC, "vfio-pci");
     int writes = m.kernel.writeLog().size();
