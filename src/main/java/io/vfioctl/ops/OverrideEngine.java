@@ -290,13 +290,13 @@ public final class OverrideEngine {
         paths, target.driver(), target.moduleToLoad(), settings.probe(), persist, word));
   }
 
-  private void loadModule(DevicePaths paths, Target target, String word) throws VfioctlException {
+  private void loadModule(DevicePaths paths, Target target, String word, Log notes) throws VfioctlException {
     if (target.moduleToLoad().isEmpty()) {
       return;
     }
     String module = target.moduleToLoad().get();
-    log.action(new Action.LoadModule(module));
-    log.debug("loading driver " + module + (host.modules().isLive() ? "" : " (recorded only: root is not /)"));
+    notes.action(new Action.LoadModule(module));
+    notes.debug("loading driver " + module + (host.modules().isLive() ? "" : " (recorded only: root is not /)"));
     try {
       host.modules().load(module);
     } catch (ModuleLoadException e) {
@@ -350,13 +350,20 @@ public final class OverrideEngine {
   private record Request(DevicePaths paths, Intent intent) {}
 
   private Outcome change(List<Request> requests) throws VfioctlException {
-    List<Planned> planned = new ArrayList<>();
-    for (Request r : requests) {
-      planned.add(plan(r.paths(), r.intent()));
-    }
+    // Planned first without loading any module, so that a refusal leaves the host untouched
+    // (loading a host driver's module binds every unbound device it matches).
+    List<Planned> planned = planAll(requests, false);
     List<Planned> changing = planned.stream().filter(p -> p.move().changes()).toList();
     refuseUnsafe(changing);
     reportGroups(changing);
+    if (!settings.dryRun() && planned.stream().anyMatch(p -> p.move().steps().stream()
+        .anyMatch(a -> a instanceof Action.LoadModule))) {
+      // Once loaded, a module's driver has its real name: planned again with it.
+      planned = planAll(requests, true);
+      changing = planned.stream().filter(p -> p.move().changes()).toList();
+      refuseUnsafe(changing);
+    }
+    planned.forEach(p -> p.notes().replayTo(log));
     if (settings.dryRun()) {
       planned.forEach(p -> p.move().steps().forEach(log::action));
       planned.forEach(p -> p.move().afterwards().forEach(log::action));
@@ -378,23 +385,34 @@ public final class OverrideEngine {
   }
 
   /** A move and what the checks need to know of it. */
-  private record Planned(Move move, boolean toVfio, Optional<IommuGroups.Group> group) {}
+  private record Planned(Move move, boolean toVfio, Optional<IommuGroups.Group> group, BufferedLog notes) {}
 
-  private Planned plan(DevicePaths paths, Intent intent) throws VfioctlException {
+  private List<Planned> planAll(List<Request> requests, boolean load) throws VfioctlException {
+    List<Planned> planned = new ArrayList<>();
+    for (Request r : requests) {
+      planned.add(plan(r.paths(), r.intent(), load));
+    }
+    return planned;
+  }
+
+  /** @param load whether to load the target's module now (and say what is set, for --verbose) */
+  private Planned plan(DevicePaths paths, Intent intent, boolean load) throws VfioctlException {
     if (intent instanceof Reattach) {
-      return new Planned(planReattach(paths), false, Optional.empty());
+      return new Planned(planReattach(paths), false, Optional.empty(), new BufferedLog());
     }
     String word = intent instanceof SetOverride o ? o.word() : ((Detach) intent).word();
     boolean save = intent instanceof SetOverride o && o.save();
-    Target target = word.isEmpty() ? Target.CLEAR : targets.resolve(paths, word);
+    BufferedLog notes = new BufferedLog();
+    TargetResolver resolver = targets.withLog(notes);
+    Target target = word.isEmpty() ? Target.CLEAR : resolver.resolve(paths, word);
     if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
-      log.debug("unsetting driver override for " + paths.device());
+      notes.debug("unsetting driver override for " + paths.device());
     } else {
-      log.debug("setting driver override for " + paths.device() + ": " + target.driver());
+      notes.debug("setting driver override for " + paths.device() + ": " + target.driver());
     }
-    if (!settings.dryRun()) {
-      loadModule(paths, target, word);
-      target = targets.confirm(target, word);
+    if (load) {
+      loadModule(paths, target, word, notes);
+      target = resolver.confirm(target, word);
     }
     DeviceState before = state(paths);
     OverridePlan plan = plan(paths, target, word, save, before);
@@ -419,7 +437,8 @@ public final class OverrideEngine {
     // no longer says where reattach should return it.
     List<Action> afterwards = intent instanceof SetOverride && record.isPresent()
         ? List.of(new Action.ForgetOriginal(host.detached().displayPath(paths.device()))) : List.of();
-    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group);
+    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group,
+        notes);
   }
 
   /** vfio's switch for binding devices no IOMMU protects. */

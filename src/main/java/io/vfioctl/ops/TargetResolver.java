@@ -23,6 +23,11 @@ public final class TargetResolver {
     this.log = log;
   }
 
+  /** This resolver, telling {@code other} what it finds. */
+  TargetResolver withLog(Log other) {
+    return new TargetResolver(host, vfio, other);
+  }
+
   /**
    * A plain driver's module is loaded unless the driver is already registered with the bus
    * (driverctl only looked for {@code /sys/module/<driver>}, which misses built-in drivers and

@@ -193,6 +193,7 @@ class HandoverTest extends MachineTest {
         + " enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line), or pass --noiommu for vfio's"
         + " unsafe no-IOMMU mode\n", r.err());
     assertEquals("e1000", m.driver(nic));
+    assertTrue(!m.kernel.isLoaded("vfio_pci"), "a refusal loads no module either");
     m.kernel.addFile("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N");
     Result forced = m.run("detach", "--noiommu", nic);
     assertEquals(0, forced.code(), forced::toString);

@@ -34,6 +34,7 @@ class InUseTest extends MachineTest {
       assertEquals("", r.out());
     }
     assertEquals(List.of(), m.kernel.writeLog());
+    assertTrue(!m.kernel.isLoaded("vfio_pci"), "a refusal loads no module either");
     assertEquals("e1000", m.driver(NIC));
     assertTrue(m.run("status", NIC).out().contains("  in use       its interface eth0 is up"));
   }
