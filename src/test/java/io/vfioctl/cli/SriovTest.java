@@ -91,6 +91,23 @@ class SriovTest extends MachineTest {
   }
 
   @Test
+  void aPfIsNotTakenWhileItsVfsAreInUse() {
+    m.kernel.addLink("/sys/class/net/eth1", "../../devices/pci0000:02/" + VFS.get(1) + "/net/eth1")
+        .addFile("/sys/class/net/eth1/flags", "0x1003");
+    Result host = m.run("detach", PF);
+    assertEquals(1, host.code(), host::toString);
+    assertTrue(host.err().startsWith("vfioctl: " + PF + " is in use: its VF " + VFS.get(1) + ": its interface eth1 is up"),
+        host::toString);
+    m.kernel.addFile("/sys/class/net/eth1/flags", "0x1002");
+    assertEquals(0, m.run("detach", VFS.get(0)).code());
+    Result vfio = m.run("detach", PF);
+    assertEquals(1, vfio.code(), vfio::toString);
+    assertTrue(vfio.err().startsWith("vfioctl: " + PF + " is in use: its VF " + VFS.get(0) + " is bound to vfio-pci"),
+        vfio::toString);
+    assertEquals("igb", m.driver(PF));
+  }
+
+  @Test
   void jsonListingsNameThePfAndItsVfs() {
     String out = m.run("list-devices", "--json").out();
     assertTrue(out.contains("\"address\": \"" + PF + "\""), out);
