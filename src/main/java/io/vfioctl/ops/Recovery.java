@@ -144,7 +144,15 @@ public final class Recovery {
     }
   }
 
+  /**
+   * Whether the change's process still runs, and so may still be in the kernel. This process
+   * does not count: it holds the lock, so none of its own changes is under way (a change the
+   * Java API could not finish rolling back is retried by the next call of the same process).
+   */
   private static boolean alive(ChangeRecord.Owner owner) {
+    if (owner.equals(Settings.thisProcess())) {
+      return false;
+    }
     return ProcessHandle.of(owner.pid())
         .flatMap(p -> p.info().startInstant())
         .map(start -> start.toEpochMilli() == owner.startMillis())
