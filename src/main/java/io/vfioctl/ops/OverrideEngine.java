@@ -364,7 +364,9 @@ public final class OverrideEngine {
       refuseUnsafe(changing);
     }
     planned.forEach(p -> p.notes().replayTo(log));
+    Optional<Action.Write> noIommu = noIommuMode(changing);
     if (settings.dryRun()) {
+      noIommu.ifPresent(log::action);
       planned.forEach(p -> p.move().steps().forEach(log::action));
       planned.forEach(p -> p.move().afterwards().forEach(log::action));
       return changing.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
@@ -377,8 +379,11 @@ public final class OverrideEngine {
       forgetSpent(planned);
       return Outcome.ALREADY_IN_EFFECT;
     }
-    new Transaction(host, log, interruption, restorer, targets, settings.owner().get())
-        .run(changing.stream().map(Planned::move).toList());
+    List<Move> moves = changing.stream().map(Planned::move).toList();
+    withNoIommuMode(noIommu, () -> {
+      new Transaction(host, log, interruption, restorer, targets, settings.owner().get()).run(moves);
+      return null;
+    });
     forgetSpent(planned.stream().filter(p -> !p.move().changes()).toList());
     warnSaved(requests.stream().filter(r -> r.intent() instanceof Reattach).map(Request::paths).toList());
     return Outcome.CHANGED;
@@ -423,12 +428,6 @@ public final class OverrideEngine {
       steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
     }
     Optional<IommuGroups.Group> group = toVfio ? groups.of(paths) : Optional.empty();
-    if (toVfio && settings.safety().noIommu() && group.isEmpty()) {
-      Optional<String> mode = host.sysfs().read(NOIOMMU_MODE);
-      if (mode.isPresent() && !mode.get().strip().equals("Y")) {
-        steps.add(firstWrite(steps), new Action.Write(NOIOMMU_MODE, "1"));
-      }
-    }
     DeviceState goal = new DeviceState(target.driver().isEmpty() ? Optional.empty() : Optional.of(target.driver()),
         plan.expectedDriver());
     Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
@@ -443,6 +442,41 @@ public final class OverrideEngine {
 
   /** vfio's switch for binding devices no IOMMU protects. */
   static final String NOIOMMU_MODE = "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode";
+
+  /**
+   * With {@code --noiommu}, vfio's unsafe no-IOMMU mode for the devices without a group: turned
+   * on before the change (a global switch, not a device's step), and off again if the change
+   * is rolled back.
+   */
+  private Optional<Action.Write> noIommuMode(List<Planned> changing) {
+    boolean needed = settings.safety().noIommu() && changing.stream().anyMatch(p -> p.toVfio() && p.group().isEmpty());
+    Optional<String> mode = needed ? host.sysfs().read(NOIOMMU_MODE).map(String::strip) : Optional.empty();
+    return mode.filter(m -> !m.equals("Y") && !m.equals("1")).map(m -> new Action.Write(NOIOMMU_MODE, "1"));
+  }
+
+  private <T> T withNoIommuMode(Optional<Action.Write> enable, Locked<T> change) throws VfioctlException {
+    if (enable.isEmpty()) {
+      return change.run();
+    }
+    log.action(enable.get());
+    try {
+      host.sysfs().write(enable.get().path(), enable.get().value());
+    } catch (io.vfioctl.sysfs.SysfsWriteException e) {
+      throw new VfioctlException("cannot turn on vfio's no-IOMMU mode: " + e.getMessage() + "; nothing changed");
+    }
+    try {
+      return change.run();
+    } catch (VfioctlException | RuntimeException e) {
+      Action.Write off = new Action.Write(NOIOMMU_MODE, "0");
+      log.action(off);
+      try {
+        host.sysfs().write(off.path(), off.value());
+      } catch (io.vfioctl.sysfs.SysfsWriteException again) {
+        log.warn("vfio's no-IOMMU mode stays on: " + again.getMessage());
+      }
+      throw e;
+    }
+  }
 
   private static int firstWrite(List<Action> steps) {
     int i = 0;

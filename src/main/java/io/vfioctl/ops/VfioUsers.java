@@ -34,7 +34,10 @@ public final class VfioUsers {
     }
     Set<String> nodes = new HashSet<>();
     cdevs.forEach(cdev -> nodes.add("/dev/vfio/devices/" + cdev));
-    host.sysfs().linkName(device.file("iommu_group")).ifPresent(g -> nodes.add("/dev/vfio/" + g));
+    host.sysfs().linkName(device.file("iommu_group")).ifPresent(g -> {
+      nodes.add("/dev/vfio/" + g);
+      nodes.add("/dev/vfio/noiommu-" + g); // vfio's unsafe no-IOMMU mode names its groups so
+    });
     Path proc = host.root().resolve("proc");
     try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path pid : pids) {

@@ -201,6 +201,12 @@ class HandoverTest extends MachineTest {
     assertEquals("vfio-pci", m.driver(nic));
     assertEquals("1", m.kernel.read("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode").orElseThrow());
     assertEquals(0, m.run("reattach", nic).code(), "returning a device needs no IOMMU");
+    m.kernel.addFile("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N");
+    m.kernel.failProbe("vfio-pci", nic, io.vfioctl.sysfs.Errno.EIO);
+    assertEquals(1, m.run("detach", "--noiommu", nic).code());
+    assertEquals("0", m.kernel.read("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode").orElseThrow(),
+        "a rolled-back change turns the mode it turned on off again");
+    assertEquals("e1000", m.driver(nic));
     assertEquals("e1000", m.driver(nic));
   }
 
