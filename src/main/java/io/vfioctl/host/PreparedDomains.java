@@ -37,11 +37,24 @@ public final class PreparedDomains {
     if (uuid.isPresent()) {
       return uuid.get();
     }
-    StringBuilder hex = new StringBuilder("name-");
-    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > 100) {
+      // Too long for a file name in hex: its digest, so that two long names never share a list.
+      try {
+        return "name-sha256-" + hex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+    }
+    return "name-" + hex(bytes);
+  }
+
+  private static String hex(byte[] bytes) {
+    StringBuilder hex = new StringBuilder();
+    for (byte b : bytes) {
       hex.append(String.format("%02x", b & 0xff));
     }
-    return hex.length() > 200 ? hex.substring(0, 200) : hex.toString();
+    return hex.toString();
   }
 
   public String displayPath(String key) {

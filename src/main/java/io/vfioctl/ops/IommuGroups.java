@@ -35,7 +35,7 @@ public final class IommuGroups {
     public static String describe(List<GroupMember> members) {
       List<String> parts = new ArrayList<>();
       for (GroupMember m : members) {
-        parts.add(m.device() + " (" + m.driver().orElse("no driver") + ")");
+        parts.add(m.device() + " (" + m.driver().map(io.vfioctl.core.Names::printable).orElse("no driver") + ")");
       }
       return String.join(", ", parts);
     }
@@ -43,7 +43,8 @@ public final class IommuGroups {
 
   /** The group of a device; empty without an IOMMU (or outside its reach). */
   public Optional<Group> of(DevicePaths device) {
-    return host.sysfs().linkName(device.file("iommu_group")).map(this::group);
+    // Group ids are numbers and members PCI addresses: anything else (a hostile root) is no group.
+    return host.sysfs().linkName(device.file("iommu_group")).filter(id -> id.matches("[0-9]{1,10}")).map(this::group);
   }
 
   /** Whether the kernel has any IOMMU group at all: none means no IOMMU is enabled. */
@@ -55,6 +56,9 @@ public final class IommuGroups {
     Sysfs sysfs = host.sysfs();
     List<GroupMember> members = new ArrayList<>();
     for (String name : sysfs.list(GROUPS + "/" + id + "/devices")) {
+      if (!io.vfioctl.core.PciAddress.isValid(name)) {
+        continue;
+      }
       String dir = DevicePaths.devicesDir("pci") + "/" + name;
       members.add(new GroupMember(name, sysfs.linkName(dir + "/driver"), sysfs.exists(dir + "/vfio-dev"),
           GroupMember.isBridgeClass(sysfs.read(dir + "/class").orElse(""))));

@@ -189,6 +189,31 @@ class DomainCommandTest extends MachineTest {
   }
 
   @Test
+  void aDomainNameNeverForgesALine() {
+    String evil = DOMAIN.replace("<name>guest1</name>", "<name>evil&#10;vfioctl: forged&#155;2J</name>")
+        .replace("slot='3'", "slot='9'");
+    Result r = run(evil, "domain", "prepare", "-");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertTrue(!r.err().contains("\u009b"), r::toString);
+    Result check = run(evil, "domain", "check", "-");
+    assertTrue(check.out().startsWith("domain evil\\x0avfioctl: forged"), check::toString);
+    assertTrue(!check.out().contains("\u009b"), check::toString);
+  }
+
+  @Test
+  void longNamesWithoutUuidGetTheirOwnList() {
+    String a = "<domain><name>" + "x".repeat(150) + "a</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
+        + "<source><address domain='0' bus='0' slot='2' function='0'/></source></hostdev></devices></domain>";
+    String b = a.replace("a</name>", "b</name>");
+    assertEquals(0, run(a, "domain", "prepare", "-").code());
+    assertEquals("domain release: " + ("x".repeat(64)) + "…: nothing to do\n", run(b, "domain", "release", "-").out());
+    assertEquals("vfio-pci", m.driver(NIC));
+    assertEquals(0, run(a, "domain", "release", "-").code());
+    assertEquals("e1000", m.driver(NIC));
+  }
+
+  @Test
   void aFileIsReadAndAMissingOneNamed() throws Exception {
     java.nio.file.Path file = root.resolve("guest1.xml");
     java.nio.file.Files.writeString(file, DOMAIN);
