@@ -129,11 +129,15 @@ public final class Vfioctl {
 
   /** As {@link #check(Domain)}, for devices given by address, each to get its best-fit VFIO driver. */
   public DomainHandover.Report check(List<String> addresses) throws VfioctlException {
+    return handover().checkDevices(parsed(addresses));
+  }
+
+  private List<PciAddress> parsed(List<String> addresses) throws VfioctlException {
     List<PciAddress> parsed = new ArrayList<>();
     for (String a : addresses) {
       parsed.add(PciAddress.parse(paths(a).device().name()));
     }
-    return handover().checkDevices(parsed);
+    return parsed;
   }
 
   /**
@@ -151,15 +155,19 @@ public final class Vfioctl {
     return handover().release(domain);
   }
 
-  /** Detaches devices to their best-fit VFIO drivers as one transaction, as {@code vfioctl detach}. */
-  public void detach(List<String> addresses) throws VfioctlException {
-    List<OverrideEngine.Detachment> all = new ArrayList<>();
-    addresses.forEach(a -> all.add(new OverrideEngine.Detachment(a, TargetResolver.BEST_VFIO)));
-    engine().detachAll(all);
+  /**
+   * Detaches devices to their best-fit VFIO drivers, all or nothing, as {@code vfioctl detach}
+   * does each, after the checks of {@link #check(List)} (a missing device or a group that will
+   * not be viable refuses them all).
+   *
+   * @return the devices detached (those already on their driver are left as they are)
+   */
+  public List<String> prepare(List<String> addresses) throws VfioctlException {
+    return handover().prepareDevices(parsed(addresses));
   }
 
-  /** Reattaches devices as one transaction, as {@code vfioctl reattach}. */
-  public void reattach(List<String> addresses) throws VfioctlException {
+  /** Reattaches devices as one transaction, as {@code vfioctl reattach} does each. */
+  public void release(List<String> addresses) throws VfioctlException {
     engine().reattachAll(addresses);
   }
 

@@ -193,21 +193,7 @@ public final class DomainHandover {
   public List<String> prepare(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
     List<String> before = prepared(key, domain);
-    Report report = check(domain);
-    List<OverrideEngine.Detachment> detach = new ArrayList<>();
-    for (HostdevCheck c : report.hostdevs()) {
-      if (!c.hostdev().isVfio() || c.hostdev().managed()) {
-        continue;
-      }
-      Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
-          && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
-      if (blocking.isPresent()) {
-        throw new VfioctlException("cannot prepare domain " + Names.printable(domain.name()) + ": " + blocking.get());
-      }
-      if (c.needsDetach()) {
-        detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));
-      }
-    }
+    List<OverrideEngine.Detachment> detach = toDetach(check(domain), "domain " + Names.printable(domain.name()));
     List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
     if (detached.isEmpty()) {
       return detached; // no lock taken: a guest without such devices never waits for vfioctl
@@ -232,6 +218,45 @@ public final class DomainHandover {
       throw e;
     }
     return detached;
+  }
+
+  /**
+   * The devices of a report to detach: its {@code managed='no'} VFIO devices not on their driver
+   * yet. A problem detach would not judge itself (a missing device, a group that will not be
+   * viable) refuses them all; detach refuses devices in use or without an IOMMU group, unless
+   * {@code --force} or {@code --noiommu}.
+   */
+  private static List<OverrideEngine.Detachment> toDetach(Report report, String what) throws VfioctlException {
+    List<OverrideEngine.Detachment> detach = new ArrayList<>();
+    for (HostdevCheck c : report.hostdevs()) {
+      if (!c.hostdev().isVfio() || c.hostdev().managed()) {
+        continue;
+      }
+      Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
+          && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
+      if (blocking.isPresent()) {
+        throw new VfioctlException("cannot prepare " + what + ": " + blocking.get());
+      }
+      if (c.needsDetach()) {
+        detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));
+      }
+    }
+    return detach;
+  }
+
+  /**
+   * As {@link #prepare(Domain)} for devices no domain names (the Java API's address lists):
+   * each to its best-fit VFIO driver, as one transaction; {@code vfioctl reattach} (or the
+   * API's release) returns them.
+   *
+   * @return the devices detached
+   */
+  public List<String> prepareDevices(List<PciAddress> addresses) throws VfioctlException {
+    List<OverrideEngine.Detachment> detach = toDetach(checkDevices(addresses), "the devices");
+    if (!detach.isEmpty()) {
+      engine.detachAll(detach);
+    }
+    return detach.stream().map(OverrideEngine.Detachment::device).toList();
   }
 
   private List<String> prepared(String key, Domain domain) throws VfioctlException {

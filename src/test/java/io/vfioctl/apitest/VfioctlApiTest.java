@@ -77,15 +77,15 @@ class VfioctlApiTest {
   }
 
   @Test
-  void detachesAndReattachesAddressesAsOneTransaction() throws VfioctlException {
+  void preparesAndReleasesAddressesAsOneTransaction() throws VfioctlException {
     DomainHandover.Report before = vfio.check(List.of(NIC, EDU));
     assertTrue(before.ok(), before::toString);
     assertEquals("detach to vfio-pci", before.hostdevs().get(0).action());
-    vfio.detach(List.of(NIC, EDU));
+    assertEquals(List.of(NIC, EDU), vfio.prepare(List.of(NIC, EDU)));
     assertEquals("vfio-pci", kernel.device(NIC).driver().orElseThrow());
     assertEquals("edu-vfio-variant", kernel.device(EDU).driver().orElseThrow());
     assertTrue(vfio.device(NIC).vfioBound());
-    vfio.reattach(List.of(NIC, EDU));
+    vfio.release(List.of(NIC, EDU));
     assertEquals("e1000", kernel.device(NIC).driver().orElseThrow());
     assertFalse(kernel.device(EDU).driver().isPresent());
   }
@@ -130,10 +130,10 @@ class VfioctlApiTest {
   void aDeviceInUseNeedsForce() throws Exception {
     kernel.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/" + NIC + "/net/eth0")
         .addFile("/sys/class/net/eth0/flags", "0x1003");
-    VfioctlException refused = assertThrows(VfioctlException.class, () -> vfio.detach(List.of(NIC)));
+    VfioctlException refused = assertThrows(VfioctlException.class, () -> vfio.prepare(List.of(NIC)));
     assertTrue(refused.getMessage().startsWith(NIC + " is in use: its interface eth0 is up"), refused.getMessage());
     assertEquals(1, refused.exitCode());
-    vfio.withForce(true).detach(List.of(NIC));
+    vfio.withForce(true).prepare(List.of(NIC));
     assertEquals("vfio-pci", kernel.device(NIC).driver().orElseThrow());
   }
 }
