@@ -13,14 +13,20 @@ import java.util.Set;
  * or md device holding them ({@code holders/}, followed up to {@value #MAX_DEPTH} levels) that
  * is mounted (by {@code major:minor} or by {@code /dev} name, see {@link Mounts}) or is swap; or
  * that device-mapper or md holds at all (an LVM volume group or a RAID array needs the disk even
- * when nothing on it is mounted). Holding the root file system is said first.
+ * when nothing on it is mounted). Holding the root file system is said first. Two users keep no
+ * {@code holders/} link and name one disk at most in the mount table: a btrfs file system over
+ * several disks (its members are in {@code /sys/fs/btrfs/<fsid>/devices}) and a ZFS pool (udev
+ * marks its members {@code ID_FS_TYPE=zfs_member} in {@code /run/udev/data}).
  */
 final class BlockUse {
   static final String CLASS_BLOCK = "/sys/class/block";
   private static final int MAX_DEPTH = 8;
 
   /** What a disk is used for, most serious first. */
-  private enum Kind { ROOT, MOUNTED, SWAP, HELD }
+  private enum Kind { ROOT, MOUNTED, SWAP, MEMBER, HELD }
+
+  static final String BTRFS = "/sys/fs/btrfs";
+  private static final io.vfioctl.sysfs.SizeLimit UDEV_RECORD = io.vfioctl.sysfs.SizeLimit.kib(256, "a udev record");
 
   /** A use of {@code disk}: through the partitions and holders in {@code via}, {@code what} (a mount point). */
   private record Finding(Kind kind, String disk, String what, List<String> via) {}
@@ -37,7 +43,7 @@ final class BlockUse {
     if (nodes.isEmpty()) {
       return List.of();
     }
-    Mounts mounts = Mounts.read(sources);
+    Mounts mounts = sources.mounts();
     List<Finding> findings = new ArrayList<>();
     for (UseSources.ClassEntry node : nodes) {
       boolean partition = sources.exists(CLASS_BLOCK + "/" + node.name() + "/partition");
@@ -68,6 +74,7 @@ final class BlockUse {
     if (mounts.isSwap(devNames)) {
       findings.add(new Finding(Kind.SWAP, disk, "", via));
     }
+    membership(node, dev).ifPresent(what -> findings.add(new Finding(Kind.MEMBER, disk, what, via)));
     if (via.size() >= MAX_DEPTH) {
       return;
     }
@@ -85,6 +92,25 @@ final class BlockUse {
     }
   }
 
+  /** The btrfs file system or ZFS pool the block device belongs to, in words. */
+  private Optional<String> membership(String node, Optional<String> dev) {
+    for (String fsid : sources.names(BTRFS)) {
+      if (sources.exists(BTRFS + "/" + fsid + "/devices/" + node)) {
+        String label = sources.attribute(BTRFS + "/" + fsid + "/label").map(String::strip).filter(l -> !l.isEmpty())
+            .orElse(fsid);
+        return Optional.of("a member of the btrfs file system " + Names.printable(label));
+      }
+    }
+    if (dev.isPresent() && dev.get().matches("[0-9]{1,10}:[0-9]{1,10}")) {
+      boolean zfs = sources.proc("/run/udev/data/b" + dev.get(), UDEV_RECORD).lines().stream()
+          .anyMatch(l -> l.equals("E:ID_FS_TYPE=zfs_member"));
+      if (zfs) {
+        return Optional.of("a ZFS pool member (udev says so; ZFS keeps no holders)");
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code  (vg-root)} for a device-mapper device, {@code  (raid1)} for an md array. */
   private String label(String holder) {
     String dir = CLASS_BLOCK + "/" + holder;
@@ -98,6 +124,7 @@ final class BlockUse {
       case ROOT -> disk + "holds the root file system" + within(f.via());
       case MOUNTED -> disk + "is mounted on " + Names.printable(f.what()) + within(f.via());
       case SWAP -> disk + "is used as swap" + within(f.via());
+      case MEMBER -> disk + "is " + f.what() + within(f.via());
       case HELD -> disk + "is " + f.via().get(f.via().size() - 1) + within(f.via().subList(0, f.via().size() - 1));
     };
   }

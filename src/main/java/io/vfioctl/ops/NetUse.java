@@ -80,7 +80,7 @@ final class NetUse {
    */
   private Optional<String> ownUse(String iface, boolean upperInUse) {
     if (ip == null) {
-      ip = IpConfig.read(sources);
+      ip = sources.ipConfig();
     }
     List<String> addresses = ip.addresses(iface);
     List<String> routes = ip.routes(iface);

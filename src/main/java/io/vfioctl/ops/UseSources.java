@@ -27,9 +27,26 @@ final class UseSources {
    */
   private final Map<String, List<ClassEntry>> classes = new HashMap<>();
   private final Map<String, ProcLines> procFiles = new HashMap<>();
+  /** The mount table and the routes, parsed once (a PF with thousands of VFs asks for each VF). */
+  private Mounts mounts;
+  private IpConfig ipConfig;
 
   UseSources(Host host) {
     this.host = host;
+  }
+
+  Mounts mounts() {
+    if (mounts == null) {
+      mounts = Mounts.read(this);
+    }
+    return mounts;
+  }
+
+  IpConfig ipConfig() {
+    if (ipConfig == null) {
+      ipConfig = IpConfig.read(this);
+    }
+    return ipConfig;
   }
 
   /** A sysfs attribute, or empty when it is missing or refused (a FIFO, too large). */
@@ -110,7 +127,8 @@ final class UseSources {
   private ProcLines readProc(String path, SizeLimit limit) {
     try {
       String text = new String(host.files().read(path, limit), StandardCharsets.ISO_8859_1);
-      return new ProcLines(text.lines().toList(), Optional.empty());
+      // Only \n ends a line: the kernel writes a \r in a mount point as it is.
+      return new ProcLines(List.of(text.split("\n")), Optional.empty());
     } catch (NoSuchFileException e) {
       return new ProcLines(List.of(), Optional.empty());
     } catch (IOException e) {
