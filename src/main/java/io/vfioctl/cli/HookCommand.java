@@ -30,7 +30,7 @@ final class HookCommand {
     }
     try {
       handovers.create().release(DomainCommand.read("-", stdin));
-    } catch (VfioctlException | RuntimeException e) {
+    } catch (VfioctlException | RuntimeException | OutOfMemoryError e) {
       err.println(prefix + "warning: releasing the devices of domain " + io.vfioctl.core.Names.printable(args.get(0))
           + " failed: " + e.getMessage() + "; 'vfioctl status' shows them, 'vfioctl reattach' returns them");
     }

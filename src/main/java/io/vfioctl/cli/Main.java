@@ -195,6 +195,9 @@ public final class Main {
     } catch (SysfsReadException e) {
       err.println(prefix + e.getMessage());
       return 1;
+    } catch (OutOfMemoryError e) {
+      err.println(prefix + "out of memory (" + e.getMessage() + "); the input is too large for this JVM's heap");
+      return 70;
     } catch (RuntimeException e) {
       err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {

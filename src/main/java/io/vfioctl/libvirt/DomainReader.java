@@ -42,8 +42,10 @@ final class DomainReader {
         xml.skipElement();
       }
     }
+    int end = xml.line();
+    xml.requireEnd();
     if (name == null || name.isEmpty()) {
-      throw xml.error(xml.line(), "<domain> has no <name>");
+      throw xml.error(end, "<domain> has no <name>");
     }
     return join();
   }
@@ -101,10 +103,12 @@ final class DomainReader {
     boolean managed = managed(line);
     PciAddress address = null;
     Driver driver = Driver.NONE;
+    boolean driverSeen = false;
     while (xml.nextChild()) {
       if (xml.is("source") && address == null) {
         address = sourceAddress(source == Hostdev.Source.INTERFACE);
-      } else if (xml.is("driver")) {
+      } else if (xml.is("driver") && !driverSeen) {
+        driverSeen = true; // libvirt reads the first <driver>, as it reads the first <source>
         driver = driver();
       } else {
         xml.skipElement();

@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import javax.xml.XMLConstants;
@@ -36,7 +35,9 @@ final class XmlCursor {
 
   XmlCursor(byte[] document, String source) throws DomainXmlException {
     this.source = source;
-    this.input = new EofWatch(utf8(document, source));
+    CharBuffer text = utf8(document, source);
+    refuseManyNamespaces(text, source);
+    this.input = new EofWatch(text);
     this.lastLine = lineCount(document, document.length);
     try {
       this.xml = factory().createXMLStreamReader(input);
@@ -88,6 +89,22 @@ final class XmlCursor {
       if (event == XMLStreamConstants.END_ELEMENT) {
         return false;
       }
+    }
+  }
+
+  /** After the root element: only comments, processing instructions and white space, as libxml2 requires. */
+  void requireEnd() throws DomainXmlException {
+    try {
+      while (xml.hasNext()) {
+        int event = xml.next();
+        boolean blank = (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.SPACE) && xml.isWhiteSpace();
+        if (!blank && event != XMLStreamConstants.COMMENT && event != XMLStreamConstants.PROCESSING_INSTRUCTION
+            && event != XMLStreamConstants.END_DOCUMENT) {
+          throw error(line(), "content after the end of <domain>");
+        }
+      }
+    } catch (XMLStreamException e) {
+      throw malformed(e);
     }
   }
 
@@ -220,15 +237,17 @@ final class XmlCursor {
    * The document as text. libvirt writes and hooks receive UTF-8; decoding here rather than in the
    * parser keeps the JDK from printing encoding errors to standard error, and names their line.
    */
-  private static char[] utf8(byte[] document, String source) throws DomainXmlException {
+  private static CharBuffer utf8(byte[] document, String source) throws DomainXmlException {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer bytes = ByteBuffer.wrap(document);
     try {
       CharBuffer text = decoder.decode(bytes);
-      int start = text.length() > 0 && text.charAt(0) == '\uFEFF' ? 1 : 0;
-      return Arrays.copyOfRange(text.array(), text.arrayOffset() + start, text.arrayOffset() + text.limit());
+      if (text.length() > 0 && text.charAt(0) == '\uFEFF') {
+        text.position(1);
+      }
+      return text; // not copied: a 16 MiB document must fit a small heap
     } catch (CharacterCodingException e) {
       int bad = bytes.position();
       throw new DomainXmlException(source + ":" + lineCount(document, bad + 1) + ": not UTF-8 (byte 0x"
@@ -236,10 +255,32 @@ final class XmlCursor {
     }
   }
 
+  /**
+   * The JDK's parser binds namespace declarations in time quadratic in their number on one
+   * element, and counts them as no attribute: a few megabytes of them would keep libvirt
+   * waiting for minutes. No domain needs more than a handful.
+   */
+  private static void refuseManyNamespaces(CharBuffer text, String source) throws DomainXmlException {
+    int found = 0;
+    int line = 1;
+    for (int i = text.position(); i < text.limit(); i++) {
+      char c = text.get(i);
+      if (c == '\n') {
+        line++;
+      } else if (c == 'x' && i + 5 <= text.limit() && text.get(i + 1) == 'm' && text.get(i + 2) == 'l'
+          && text.get(i + 3) == 'n' && text.get(i + 4) == 's' && ++found > MAX_NAMESPACES) {
+        throw new DomainXmlException(source + ":" + line + ": more than " + MAX_NAMESPACES
+            + " namespace declarations; a domain has a handful");
+      }
+    }
+  }
+
+  static final int MAX_NAMESPACES = 256;
+
   /** Remembers whether the parser has read to the end of the document. */
   private static final class EofWatch extends CharArrayReader {
-    EofWatch(char[] text) {
-      super(text);
+    EofWatch(CharBuffer text) {
+      super(text.array(), text.arrayOffset() + text.position(), text.remaining());
     }
 
     boolean reachedEnd() {

@@ -326,4 +326,33 @@ class DomainXmlTest {
       return DomainXml.read(in, name);
     }
   }
+
+  @Test
+  void thousandsOfNamespaceDeclarationsAreRefusedBeforeTheParserBindsThem() {
+    StringBuilder xml = new StringBuilder("<domain><name>g</name>\n<metadata><x");
+    for (int i = 0; i < 40_000; i++) {
+      xml.append(" xmlns:p").append(i).append("='urn:").append(i).append("'");
+    }
+    xml.append("/></metadata></domain>");
+    DomainXmlException e = org.junit.jupiter.api.Assertions.assertThrows(DomainXmlException.class,
+        () -> DomainXml.parse(xml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "ns.xml"));
+    org.junit.jupiter.api.Assertions.assertEquals("ns.xml:2: more than 256 namespace declarations; a domain has a handful",
+        e.getMessage());
+  }
+
+  @Test
+  void contentAfterTheDomainIsRefusedAndTheFirstDriverCountsAsInLibvirt() throws Exception {
+    byte[] two = "<domain><name>a</name></domain>\n<domain><name>b</name></domain>\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    DomainXmlException e = org.junit.jupiter.api.Assertions.assertThrows(DomainXmlException.class,
+        () -> DomainXml.parse(two, "two.xml"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("two.xml:2: "), e.getMessage());
+    byte[] trailing = "<domain><name>a</name></domain>\n<!-- kept -->\n  \n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertEquals("a", DomainXml.parse(trailing, "t.xml").name());
+    byte[] drivers = ("<domain><name>a</name><devices><hostdev mode='subsystem' type='pci'><driver name='kvm'/>"
+        + "<driver name='vfio'/><source><address domain='0' bus='1' slot='0' function='0'/></source></hostdev>"
+        + "</devices></domain>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertEquals(Hostdev.Backend.KVM,
+        DomainXml.parse(drivers, "d.xml").hostdevs().get(0).backend());
+  }
 }
