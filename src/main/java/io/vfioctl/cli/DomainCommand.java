@@ -89,24 +89,22 @@ final class DomainCommand {
       out.println();
       out.println(c.hostdev().address() + " line " + c.hostdev().line() + ", managed='" + (c.hostdev().managed() ? "yes"
           : "no") + "'" + (c.hostdev().source() == io.vfioctl.libvirt.Hostdev.Source.INTERFACE ? ", <interface>" : ""));
-      c.driver().ifPresent(driver -> line(out, "driver", Names.printable(driver) + " (" + Names.escaped(c.why()) + ")"));
+      c.driver().ifPresent(driver -> StatusCommand.line(out, "driver", Names.printable(driver) + " ("
+          + Names.escaped(c.why()) + ")"));
       if (c.driver().isPresent()) {
-        line(out, "now", c.current().map(Names::printable).orElse("(none)") + (c.vfioBound() ? " (VFIO)" : ""));
-        line(out, "iommu group", c.group().map(g -> Names.printable(g) + (c.groupViable() ? ", viable with the domain's"
+        StatusCommand.line(out, "now", c.current().map(Names::printable).orElse("(none)")
+            + (c.vfioBound() ? " (VFIO)" : ""));
+        StatusCommand.line(out, "iommu group", c.group().map(g -> Names.printable(g) + (c.groupViable() ? ", viable with the domain's"
             + " devices" : ", not viable")).orElse("(none)"));
       }
-      line(out, "action", c.action());
-      c.problems().forEach(p -> line(out, "problem", p));
-      c.notes().forEach(n -> line(out, "note", n));
+      StatusCommand.line(out, "action", c.action());
+      c.problems().forEach(p -> StatusCommand.line(out, "problem", p));
+      c.notes().forEach(n -> StatusCommand.line(out, "note", n));
     }
     long problems = report.hostdevs().stream().mapToLong(c -> c.problems().size()).sum();
     out.println();
     out.println(problems == 0 ? "check: the guest can start" : "check: " + problems + (problems == 1 ? " problem" : " problems")
         + ": the guest would not start");
-  }
-
-  private static void line(PrintStream out, String label, String value) {
-    out.println("  " + label + " ".repeat(Math.max(1, 13 - label.length())) + value);
   }
 
   private static Map<String, Object> json(DomainHandover.Report report) {

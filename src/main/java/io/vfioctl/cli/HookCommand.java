@@ -18,27 +18,23 @@ import java.util.List;
 final class HookCommand {
   private HookCommand() {}
 
-  static int run(List<String> args, InputStream stdin, PrintStream err, String prefix, DomainHandoverFactory handovers)
+  static int run(List<String> args, InputStream stdin, PrintStream err, String prefix,
+      java.util.function.Supplier<DomainHandover> handovers)
       throws VfioctlException {
     String call = args.get(1) + " " + args.get(2);
     if (!call.equals("prepare begin") && !call.equals("release end")) {
       return 0;
     }
     if (call.equals("prepare begin")) {
-      handovers.create().prepare(DomainCommand.read("-", stdin));
+      handovers.get().prepare(DomainCommand.read("-", stdin));
       return 0;
     }
     try {
-      handovers.create().release(DomainCommand.read("-", stdin));
+      handovers.get().release(DomainCommand.read("-", stdin));
     } catch (VfioctlException | RuntimeException | OutOfMemoryError e) {
       err.println(prefix + "warning: releasing the devices of domain " + io.vfioctl.core.Names.printable(args.get(0))
           + " failed: " + e.getMessage() + "; 'vfioctl status' shows them, 'vfioctl reattach' returns them");
     }
     return 0;
-  }
-
-  /** The handover, made only for the calls that need one. */
-  interface DomainHandoverFactory {
-    DomainHandover create();
   }
 }

@@ -4,6 +4,7 @@ import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.ops.DeviceStatus;
+import io.vfioctl.ops.IommuGroups;
 import io.vfioctl.ops.StatusReader;
 import io.vfioctl.ops.VfioctlException;
 import java.io.PrintStream;
@@ -53,10 +54,10 @@ final class StatusCommand {
       line(out, "iommu group", "(none: no IOMMU)");
     } else {
       String viability = d.blockers().isEmpty() ? "viable for VFIO"
-          : "not viable for VFIO: " + members(d.blockers()) + (d.blockers().size() == 1 ? " is" : " are")
+          : "not viable for VFIO: " + IommuGroups.Group.describe(d.blockers()) + (d.blockers().size() == 1 ? " is" : " are")
               + " bound to a host driver";
       line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + viability);
-      line(out, "members", members(d.groupMembers()));
+      line(out, "members", IommuGroups.Group.describe(d.groupMembers()));
     }
     line(out, "in use", d.uses().isEmpty() ? "no" : String.join("; ", d.uses()));
     d.physfn().ifPresent(pf -> line(out, "sr-iov", "VF of " + pf));
@@ -70,22 +71,14 @@ final class StatusCommand {
     return hex.map(h -> h.startsWith("0x") ? h.substring(2) : h).map(Names::printable).orElse("?");
   }
 
-  private static void line(PrintStream out, String label, String value) {
+  /** One field of a device, as {@code status} and {@code domain check} print it: {@code   driver       vfio-pci}. */
+  static void line(PrintStream out, String label, String value) {
     out.println("  " + label + " ".repeat(Math.max(1, 13 - label.length())) + value);
   }
 
   private static String describe(DeviceState s) {
     return s.driver().map(Names::printable).orElse("no driver") + " (override " + s.override().map(Names::printable)
         .orElse("none") + ")";
-  }
-
-  private static String members(List<GroupMember> members) {
-    List<String> parts = new ArrayList<>();
-    for (GroupMember m : members) {
-      parts.add(Names.printable(m.device()) + " (" + m.driver().map(Names::printable).orElse("no driver")
-          + (m.bridge() ? ", bridge" : "") + ")");
-    }
-    return String.join(", ", parts);
   }
 
   private static Map<String, Object> json(DeviceStatus d) {

@@ -50,11 +50,7 @@ public final class PreparedDomains {
   }
 
   private static String hex(byte[] bytes) {
-    StringBuilder hex = new StringBuilder();
-    for (byte b : bytes) {
-      hex.append(String.format("%02x", b & 0xff));
-    }
-    return hex.toString();
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   public String displayPath(String key) {

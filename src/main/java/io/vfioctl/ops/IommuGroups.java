@@ -31,11 +31,12 @@ public final class IommuGroups {
       return members.stream().filter(m -> !moving.contains(m.device()) && m.blocksVfio()).toList();
     }
 
-    /** {@code 0000:01:00.1 (e1000)}, for a message. */
+    /** {@code 0000:01:00.1 (e1000)}, {@code 0000:00:1c.0 (pcieport, bridge)}, for a message. */
     public static String describe(List<GroupMember> members) {
       List<String> parts = new ArrayList<>();
       for (GroupMember m : members) {
-        parts.add(m.device() + " (" + m.driver().map(io.vfioctl.core.Names::printable).orElse("no driver") + ")");
+        parts.add(m.device() + " (" + m.driver().map(io.vfioctl.core.Names::printable).orElse("no driver")
+            + (m.bridge() ? ", bridge" : "") + ")");
       }
       return String.join(", ", parts);
     }

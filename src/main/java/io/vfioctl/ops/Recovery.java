@@ -38,11 +38,13 @@ public final class Recovery {
       if (stale > 0) {
         log.debug("removed " + stale + " temporary file(s) an interrupted call left in " + Host.CONF_DIR);
       }
-      List<Journal.Entry> entries = host.journal().leftBehind();
-      for (Journal.Entry entry : entries) {
-        recover(entry, recovered, failed);
+      java.util.Set<String> stillNamed = new java.util.HashSet<>();
+      for (Journal.Entry entry : host.journal().leftBehind()) {
+        if (!recover(entry, recovered, failed)) {
+          entry.record().transaction().ifPresent(stillNamed::add);
+        }
       }
-      dropFinishedTransactions();
+      dropFinishedTransactions(stillNamed);
       dropSpentRecords();
     } catch (IOException e) {
       throw new VfioctlException("cannot read the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e));
@@ -50,46 +52,47 @@ public final class Recovery {
     return new Report(List.copyOf(recovered), List.copyOf(failed));
   }
 
-  private void recover(Journal.Entry entry, List<String> recovered, List<String> failed) throws IOException {
+  /** @return whether the entry is gone; one left for a later call still needs its transaction's mark */
+  private boolean recover(Journal.Entry entry, List<String> recovered, List<String> failed) throws IOException {
     if (entry.record() == null) {
       host.journal().discard(entry.file());
       report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
-      return;
+      return true;
     }
     ChangeRecord change = entry.record();
     if (change.transaction().isPresent() && host.journal().isCommitted(change.transaction().get())) {
       // The whole change was done; only the removal of its entries was cut short.
       host.journal().discard(entry.file());
       log.debug("the change of " + change.device() + " was complete; removed its journal entry");
-      return;
+      return true;
     }
     String what = "an interrupted change of " + change.device();
     if (alive(change.owner())) {
       // Only a process whose write is stuck in the kernel lets go of the lock mid-change.
       report(failed, what + " is still in the kernel (pid " + change.owner().pid() + "); left alone until it returns");
-      return;
+      return false;
     }
     if (!host.sysfs().exists(change.dir())) {
       host.journal().discard(entry.file());
       report(recovered, what + " was dropped: the device is gone");
-      return;
+      return true;
     }
     DeviceState now = Restorer.state(host, change.paths());
     if (!change.couldHaveLeft(now)) {
       host.journal().discard(entry.file());
       report(recovered, what + " was dropped: the device was changed since (override "
           + now.override().orElse("(none)") + ", driver " + now.driver().orElse("none") + "), and is left so");
-      return;
+      return true;
     }
     Restorer.Result result = restorer.restore(change.paths(), change.before(), Optional.of(change.savedBefore()));
     if (result.complete()) {
-      forgetSpentRecord(change);
       host.journal().discard(entry.file());
       report(recovered, "rolled back " + what + ": " + result.text());
-    } else {
-      report(failed, "could not roll back " + what + ": " + result.text()
-          + "; run 'vfioctl recover' again, or restore it by hand");
+      return true;
     }
+    report(failed, "could not roll back " + what + ": " + result.text()
+        + "; run 'vfioctl recover' again, or restore it by hand");
+    return false;
   }
 
   /**
@@ -115,32 +118,11 @@ public final class Recovery {
   }
 
   /** Commit marks whose entries are all gone. */
-  private void dropFinishedTransactions() throws IOException {
-    java.util.Set<String> named = new java.util.HashSet<>();
-    for (Journal.Entry e : host.journal().leftBehind()) {
-      if (e.record() != null) {
-        e.record().transaction().ifPresent(named::add);
-      }
-    }
+  private void dropFinishedTransactions(java.util.Set<String> stillNamed) throws IOException {
     for (String t : host.journal().committed()) {
-      if (!named.contains(t)) {
+      if (!stillNamed.contains(t)) {
         host.journal().uncommit(t);
       }
-    }
-  }
-
-  /**
-   * A detach cut short may have recorded where the device came from; once the device is back
-   * there, that record names its present state and must go (a record from an earlier detach
-   * names another state, and stays).
-   */
-  private void forgetSpentRecord(ChangeRecord change) throws IOException {
-    try {
-      if (host.detached().read(change.device()).equals(Optional.of(change.before()))) {
-        host.detached().remove(change.device());
-      }
-    } catch (io.vfioctl.sysfs.RefusedFileException e) {
-      log.warn("cannot read " + host.detached().displayPath(change.device()) + ": " + e.getReason());
     }
   }
 

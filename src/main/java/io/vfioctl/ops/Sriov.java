@@ -1,6 +1,5 @@
 package io.vfioctl.ops;
 
-import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +17,17 @@ public final class Sriov {
   }
 
   /** The PF of a VF. */
+  /** A sysfs attribute; a refused one (a FIFO, too large: a hostile root) counts as absent. */
+  private Optional<String> attribute(String path) {
+    try {
+      return host.sysfs().read(path);
+    } catch (io.vfioctl.sysfs.SysfsReadException e) {
+      return Optional.empty();
+    }
+  }
+
   public Optional<String> physfn(String deviceDir) {
-    return host.sysfs().linkName(deviceDir + "/physfn").filter(Names::isComponent);
+    return host.sysfs().linkName(deviceDir + "/physfn").filter(io.vfioctl.core.PciAddress::isValid);
   }
 
   /** A PF's enabled VFs, in VF index order; empty for any other device. */
@@ -27,18 +35,18 @@ public final class Sriov {
     int count = numvfs(deviceDir);
     List<String> vfs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      host.sysfs().linkName(deviceDir + "/virtfn" + i).filter(Names::isComponent).ifPresent(vfs::add);
+      host.sysfs().linkName(deviceDir + "/virtfn" + i).filter(io.vfioctl.core.PciAddress::isValid).ifPresent(vfs::add);
     }
     return vfs;
   }
 
   /** {@code sriov_drivers_autoprobe}: when 0, host drivers leave the PF's VFs alone unless an override names one. */
   public boolean driversAutoprobe(String pfDir) {
-    return !host.sysfs().read(pfDir + "/sriov_drivers_autoprobe").orElse("1").strip().equals("0");
+    return !attribute(pfDir + "/sriov_drivers_autoprobe").orElse("1").strip().equals("0");
   }
 
   private int numvfs(String deviceDir) {
-    String text = host.sysfs().read(deviceDir + "/sriov_numvfs").orElse("0").strip();
+    String text = attribute(deviceDir + "/sriov_numvfs").orElse("0").strip();
     if (!text.matches("[0-9]{1,5}")) {
       return 0;
     }

@@ -37,9 +37,12 @@ public final class StatusReader {
       if (paths.isEmpty()) {
         continue;
       }
-      DeviceStatus s = read(paths.get());
-      if (all || s.vfioBound() || s.detachedFrom().isPresent() || s.override().isPresent() || s.saved().isPresent()) {
-        result.add(s);
+      // The cheap facts first: the whole status (groups, what uses the device) only for those shown.
+      DevicePaths d = paths.get();
+      if (all || host.sysfs().exists(d.file("vfio-dev")) || Restorer.state(host, d).override().isPresent()
+          || read(() -> host.persisted().read(d.device()), host.persisted().displayPath(d.device())).isPresent()
+          || read(() -> host.detached().read(d.device()), host.detached().displayPath(d.device())).isPresent()) {
+        result.add(read(d));
       }
     }
     return result;

@@ -54,13 +54,13 @@ final class Transaction {
     }
     // The change ends when its commit mark is written: removing the entries after it (one per
     // device) may be cut short or fail without anything being rolled back.
-    Optional<String> transaction = Optional.of(newTransaction());
+    String transaction = newTransaction();
     List<Move> begun = new ArrayList<>();
     try {
       for (Move m : moves) {
         try {
           host.journal().begin(new ChangeRecord(m.paths().device(), m.paths().dir(), m.before(), m.savedBefore(), m.goal(),
-              owner, transaction));
+              owner, Optional.of(transaction)));
         } catch (IOException e) {
           throw rollBack(begun, "cannot write the journal under " + Host.JOURNAL_DIR + ": " + IoErrors.describe(e), 1,
               null);
@@ -94,27 +94,25 @@ final class Transaction {
   }
 
   /**
-   * Ends the change: a change of several devices is marked committed first, so that a crash
-   * while its entries are removed leaves finished changes behind, never half a group to undo.
+   * Ends the change: it is marked committed first, so that a crash while its entries are removed
+   * leaves finished changes behind, never half a group to undo.
    */
-  private void commit(Optional<String> transaction, List<Move> begun) throws VfioctlException {
-    if (transaction.isPresent()) {
-      try {
-        host.journal().commit(transaction.get());
-      } catch (IOException e) {
-        throw rollBack(begun, "cannot commit the change under " + Host.COMMITTED_DIR + ": " + IoErrors.describe(e), 1,
-            null);
-      }
+  private void commit(String transaction, List<Move> begun) throws VfioctlException {
+    try {
+      host.journal().commit(transaction);
+    } catch (IOException e) {
+      throw rollBack(begun, "cannot commit the change under " + Host.COMMITTED_DIR + ": " + IoErrors.describe(e), 1,
+          null);
     }
     boolean allEnded = true;
     for (Move m : begun) {
       allEnded &= endJournal(m.paths());
     }
-    if (transaction.isPresent() && allEnded) {
+    if (allEnded) {
       try {
-        host.journal().uncommit(transaction.get());
+        host.journal().uncommit(transaction);
       } catch (IOException e) {
-        log.debug("cannot remove the commit mark " + transaction.get() + ": " + IoErrors.describe(e)
+        log.debug("cannot remove the commit mark " + transaction + ": " + IoErrors.describe(e)
             + "; the next call removes it");
       }
     }

@@ -1,5 +1,6 @@
 package io.vfioctl.ops;
 
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.SizeLimit;
@@ -47,6 +48,11 @@ final class UseSources {
       ipConfig = IpConfig.read(this);
     }
     return ipConfig;
+  }
+
+  /** A PF's VFs ({@link Sriov}). */
+  List<String> virtfns(DevicePaths pf) {
+    return new Sriov(host).virtfns(pf.dir());
   }
 
   /** A sysfs attribute, or empty when it is missing or refused (a FIFO, too large). */
