@@ -42,11 +42,24 @@ final class Usage {
         set-override <device> vfio        Bind the best-fit VFIO driver; the saved
                                           word 'vfio' is resolved again at each load
         list-devices [type] [--vfio]      Add each device's best VFIO driver
+        detach <device> [--driver <d>]    Hand <device> to its best-fit VFIO driver
+                                          (or <d>) without saving; remember the original
+        reattach <device>                 Return <device> to what detach recorded
+        status [<device>...] [--all]      Driver, IOMMU group, users, SR-IOV of devices
+        domain check|prepare|release <file>|-
+                                          A libvirt domain's PCI hostdevs: check them,
+                                          detach the managed='no' ones, return them
+        libvirt-hook <name> <op> <subop> <extra>
+                                          What the libvirt qemu hook runs
 
       vfioctl options:
           --root <dir>       Use <dir> as the filesystem root (or $VFIOCTL_ROOT)
-          --json             Print one JSON document (list and vfio-driver commands)
+          --json             Print one JSON document (list, vfio-driver, status, domain)
           --dry-run          Print the planned writes and module loads; change nothing
+          --group            Act on every endpoint of the device's IOMMU group
+          --vfs              Act on every VF of the PF <device>
+          --force            Take a device the host uses (an interface up, a mounted disk)
+          --noiommu          Bind VFIO without an IOMMU (unsafe no-IOMMU mode)
           --timeout <s>      Deadline of each sysfs access (default 30, 0: none)
           --version          Show the version
 
