@@ -2,8 +2,8 @@ import io.vfioctl.api.Vfioctl;
 import io.vfioctl.libvirt.Domain;
 import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.libvirt.HostdevCheck;
-import io.vfioctl.ops.DeviceStatus;
-import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.status.DeviceStatus;
+import io.vfioctl.core.VfioctlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

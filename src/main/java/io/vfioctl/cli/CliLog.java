@@ -1,7 +1,7 @@
 package io.vfioctl.cli;
 
 import io.vfioctl.core.Action;
-import io.vfioctl.ops.Log;
+import io.vfioctl.core.Log;
 import java.io.PrintStream;
 
 /** driverctl-style messages on stderr; planned actions on stdout in a dry run. */

@@ -1,7 +1,7 @@
 package io.vfioctl.cli;
 
 import io.vfioctl.libvirt.DomainHandover;
-import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.core.VfioctlException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;

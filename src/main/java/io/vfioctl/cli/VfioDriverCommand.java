@@ -1,11 +1,11 @@
 package io.vfioctl.cli;
 
-import io.vfioctl.ops.Log;
-import io.vfioctl.ops.DeviceLocator;
-import io.vfioctl.ops.VfioResolver;
-import io.vfioctl.ops.VfioResolver.Choice;
-import io.vfioctl.ops.VfioResolver.Resolution;
-import io.vfioctl.ops.VfioctlException;
+import io.vfioctl.core.Log;
+import io.vfioctl.device.DeviceLocator;
+import io.vfioctl.resolve.VfioResolver;
+import io.vfioctl.resolve.VfioResolver.Choice;
+import io.vfioctl.resolve.VfioResolver.Resolution;
+import io.vfioctl.core.VfioctlException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -257,7 +257,7 @@ class CrashRecoveryTest {
     TestMachine m = machine();
     m.run("--nosave", "--noprobe", "set-override", NIC, "vfio-pci");
     m.write("run/vfioctl/journal/pci-" + NIC, entry(NIC, dirOf(NIC), "driver=e1000\ntarget-override=vfio-pci\n",
-        io.vfioctl.ops.Settings.thisProcess()));
+        io.vfioctl.core.Settings.thisProcess()));
     Result r = m.run("recover");
     assertEquals(0, r.code(), r::toString);
     assertEquals("recover: 1 rolled back, 0 failed\n", r.out());

@@ -1,0 +1,69 @@
+package io.vfioctl.device;
+
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.GroupMember;
+import io.vfioctl.host.Host;
+import io.vfioctl.sysfs.Sysfs;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** The IOMMU groups of {@code /sys/kernel/iommu_groups}, and whether VFIO can use one. */
+public final class IommuGroups {
+  public static final String GROUPS = "/sys/kernel/iommu_groups";
+
+  private final Host host;
+
+  public IommuGroups(Host host) {
+    this.host = host;
+  }
+
+  /** A group and its members, in address order. */
+  public record Group(String id, List<GroupMember> members) {
+    /** The members VFIO hands over: every one but the bridges. */
+    public List<GroupMember> endpoints() {
+      return members.stream().filter(m -> !m.bridge()).toList();
+    }
+
+    /** The members that keep the group from VFIO once {@code moving} are bound to VFIO drivers. */
+    public List<GroupMember> blockers(Collection<String> moving) {
+      return members.stream().filter(m -> !moving.contains(m.device()) && m.blocksVfio()).toList();
+    }
+
+    /** {@code 0000:01:00.1 (e1000)}, {@code 0000:00:1c.0 (pcieport, bridge)}, for a message. */
+    public static String describe(List<GroupMember> members) {
+      List<String> parts = new ArrayList<>();
+      for (GroupMember m : members) {
+        parts.add(m.device() + " (" + m.driver().map(io.vfioctl.core.Names::printable).orElse("no driver")
+            + (m.bridge() ? ", bridge" : "") + ")");
+      }
+      return String.join(", ", parts);
+    }
+  }
+
+  /** The group of a device; empty without an IOMMU (or outside its reach). */
+  public Optional<Group> of(DevicePaths device) {
+    // Group ids are numbers and members PCI addresses: anything else (a hostile root) is no group.
+    return host.sysfs().linkName(device.file("iommu_group")).filter(id -> id.matches("[0-9]{1,10}")).map(this::group);
+  }
+
+  /** Whether the kernel has any IOMMU group at all: none means no IOMMU is enabled. */
+  public boolean anyGroups() {
+    return !host.sysfs().list(GROUPS).isEmpty();
+  }
+
+  private Group group(String id) {
+    Sysfs sysfs = host.sysfs();
+    List<GroupMember> members = new ArrayList<>();
+    for (String name : sysfs.list(GROUPS + "/" + id + "/devices")) {
+      if (!io.vfioctl.core.PciAddress.isValid(name)) {
+        continue;
+      }
+      String dir = DevicePaths.devicesDir("pci") + "/" + name;
+      members.add(new GroupMember(name, sysfs.linkName(dir + "/driver"), sysfs.exists(dir + "/vfio-dev"),
+          GroupMember.isBridgeClass(sysfs.read(dir + "/class").orElse(""))));
+    }
+    return new Group(id, List.copyOf(members));
+  }
+}
