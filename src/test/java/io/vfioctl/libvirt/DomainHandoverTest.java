@@ -6,18 +6,12 @@ import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vfioctl.api.Vfioctl;
 import io.vfioctl.change.OverrideEngine;
-import io.vfioctl.core.Action;
-import io.vfioctl.core.DeviceName;
-import io.vfioctl.core.Log;
 import io.vfioctl.core.PciAddress;
-import io.vfioctl.core.Settings;
 import io.vfioctl.core.VfioctlException;
-import io.vfioctl.host.Host;
 import io.vfioctl.preflight.Problem;
 import io.vfioctl.preflight.Problem.Kind;
-import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.testing.MachineTest;
 import java.util.List;
 import java.util.Optional;
@@ -26,25 +20,6 @@ import org.junit.jupiter.api.Test;
 /** {@code domain check}'s problems, each with its kind, and what prepare makes of them: it goes by the kind. */
 class DomainHandoverTest extends MachineTest {
   static final String MISSING = "0000:00:09.0";
-
-  private static final Log SILENT = new Log() {
-    @Override
-    public void debug(String message) {}
-
-    @Override
-    public void warn(String message) {}
-
-    @Override
-    public void action(Action action) {}
-  };
-
-  private DomainHandover handover() {
-    Host host = m.host();
-    Settings settings = new Settings(DeviceName.PCI, true, false, false, Optional.empty());
-    VfioResolver vfio = new VfioResolver(host);
-    return new DomainHandover(host, settings, SILENT, new OverrideEngine(host, settings, SILENT,
-        new TargetResolver(host, vfio, SILENT)), vfio);
-  }
 
   private static Hostdev unmanaged(String address) {
     return new Hostdev(PciAddress.parse(address), false, Hostdev.Backend.VFIO, Optional.empty(), Optional.empty(),
@@ -61,7 +36,7 @@ class DomainHandoverTest extends MachineTest {
         .addFile("/sys/class/net/eth0/flags", "0x1003");
     Domain domain = new Domain("guest1", Optional.empty(), List.of(unmanaged(MISSING), unmanaged(NIC), unmanaged(FN1),
         unmanaged(EDU)), List.of());
-    DomainHandover.Report report = handover().check(domain);
+    DomainHandover.Report report = Vfioctl.on(m.host()).check(domain);
     assertEquals(List.of(List.of(Kind.DEVICE_MISSING), List.of(Kind.IN_USE, Kind.NOT_DETACHED),
         List.of(Kind.GROUP_NOT_VIABLE, Kind.NOT_DETACHED), List.of(Kind.NOT_DETACHED)), kinds(report));
     assertEquals(List.of("no such device: " + MISSING), report.hostdevs().get(0).problems());
