@@ -15,7 +15,7 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.Journal;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.ConfinedRoot;
-import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.sysfs.SysfsWriteException;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
@@ -432,30 +432,9 @@ class CrashRecoveryTest {
       }
     }
 
-    final class FaultySysfs implements Sysfs {
-      @Override
-      public Optional<String> read(String path) {
-        return m.kernel.read(path);
-      }
-
-      @Override
-      public List<String> list(String dir) {
-        return m.kernel.list(dir);
-      }
-
-      @Override
-      public Optional<String> linkName(String path) {
-        return m.kernel.linkName(path);
-      }
-
-      @Override
-      public Optional<String> linkTarget(String path) {
-        return m.kernel.linkTarget(path);
-      }
-
-      @Override
-      public boolean exists(String path) {
-        return m.kernel.exists(path);
+    final class FaultySysfs extends ForwardingSysfs {
+      FaultySysfs() {
+        super(m.kernel);
       }
 
       @Override
