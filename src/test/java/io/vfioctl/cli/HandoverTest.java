@@ -6,6 +6,7 @@ import static io.vfioctl.testing.TestMachine.FN1;
 import static io.vfioctl.testing.TestMachine.NIC;
 import static io.vfioctl.testing.TestMachine.VIRTIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -234,5 +235,26 @@ class HandoverTest extends MachineTest {
     Result r = m.run("reattach", "--group", "0000:00:07.0");
     assertEquals("vfioctl: 0000:00:07.0 has no IOMMU group, so --group has nothing to act on\n", r.err());
     assertEquals(VIRTIO.length(), "0000:00:07.0".length());
+  }
+
+  @Test
+  void anOverrideDetachCouldNotRestoreIsRefusedUpFrontAndNeverPrintedRaw() throws Exception {
+    // The kernel keeps any bytes in driver_override: here an escape sequence.
+    m.kernel.write("/sys/bus/pci/devices/" + NIC + "/driver_override", "igb\u001b[31m");
+    int writes = m.kernel.writeLog().size();
+    Result r = m.run("detach", NIC);
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: " + NIC + " has the driver_override igb\\x1b[31m, which detach could not record for reattach"
+        + " to restore; clear it first (write an empty line to /sys/bus/pci/devices/" + NIC + "/driver_override)\n",
+        r.err());
+    assertEquals(writes, m.kernel.writeLog().size(), "nothing changed");
+    assertNull(m.detachedFrom(NIC));
+    for (String[] call : List.of(new String[] {"status", NIC}, new String[] {"--json", "status", NIC})) {
+      Result shown = m.run(call);
+      assertTrue(shown.out().contains("igb\\x1b[31m") || shown.out().contains("igb\\u001b[31m"), shown::toString);
+      assertFalse(shown.out().contains("\u001b"), shown::toString);
+    }
+    Result plan = m.run("-v", "--dry-run", "unset-override", NIC);
+    assertFalse((plan.out() + plan.err()).contains("\u001b"), plan::toString);
   }
 }
