@@ -5,10 +5,7 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sim.KernelSimulator;
 import io.vfioctl.sim.KernelSimulator.SimDriverSpec;
 import io.vfioctl.sim.PciId;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -121,16 +118,10 @@ public final class TestMachine {
 
   /** Runs vfioctl as {@code program}, its Main first configured by {@code configure} (with a test hook). */
   public Result runWith(String program, java.util.function.UnaryOperator<Main> configure, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = configure.apply(new Main(env, r -> host(), program)).run(o, e, args);
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRunner.run(configure.apply(new Main(env, r -> host(), program)), args);
   }
 
+  /** What a run of vfioctl printed and its exit code ({@link CliRunner} makes them). */
   public record Result(int code, String out, String err) {
     @Override
     public String toString() {
