@@ -71,7 +71,7 @@ class VfioCommandsTest extends MachineTest {
 
   @Test
   void ambiguityIsReported() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", TestMachine.MODULES_ALIAS
+    m.modulesAlias(TestMachine.MODULES_ALIAS
         + "alias vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* another_vfio_pci\n");
     Result r = m.run("vfio-driver", EDU, "--json");
     assertTrue(r.out().contains("\"ambiguous\": true"), r::toString);
@@ -106,11 +106,11 @@ class VfioCommandsTest extends MachineTest {
 
   @Test
   void loadOverrideResolvesTheWordAgainSoANewVariantIsPickedUp() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+    m.modulesAlias("alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
     m.run("set-override", EDU, "vfio");
     assertEquals("vfio-pci", m.driver(EDU));
     m.run("--nosave", "unset-override", EDU);
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", TestMachine.MODULES_ALIAS);
+    m.modulesAlias(TestMachine.MODULES_ALIAS);
     Result r = m.run("load-override", EDU);
     assertEquals(0, r.code(), r::toString);
     assertEquals("edu-vfio-variant", m.driver(EDU), "the kernel upgrade brought a better variant");
@@ -154,7 +154,7 @@ class VfioCommandsTest extends MachineTest {
 
   @Test
   void missingGenericAliasFallsBackToVfioPciWithAWarning() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n");
+    m.modulesAlias("alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n");
     Result r = m.run("vfio-driver", NIC);
     assertEquals(0, r.code());
     assertEquals("vfio-pci\n", r.out());
