@@ -110,6 +110,9 @@ public final class Golden {
   }
 
   private static String[] lines(String text) {
+    if (text.isEmpty()) {
+      return new String[0];
+    }
     return text.endsWith("\n") ? text.substring(0, text.length() - 1).split("\n", -1)
         : (text + "\n(no newline at the end)").split("\n", -1);
   }

@@ -43,6 +43,7 @@ class GoldenTest {
     assertEquals(actual, e.getActual().getValue());
     assertEquals(golden, Files.readString(dir.resolve("status/x.txt")), "not rewritten");
     assertEquals("  x\n+ (no newline at the end)\n", Golden.diff("x\n", "x").replaceFirst("@@.*\n", ""));
+    assertEquals("@@ golden line 1\n- x\n", Golden.diff("x\n", ""), "nothing is no line");
   }
 
   @Test
