@@ -114,20 +114,60 @@ public final class OverrideEngine {
 
   /** Detaches several devices, each to its own driver, as one transaction (a domain's hostdevs). */
   public Outcome detachAll(List<Detachment> devices) throws VfioctlException {
-    List<Planner.Request> requests = new ArrayList<>();
-    for (Detachment d : devices) {
-      requests.add(new Planner.Request(locator.locate(d.device()), new Intent.Detach(validDriver(d.driver()))));
-    }
+    List<Planner.Request> requests = detachments(devices);
     return locked(checks -> change(requests, checks));
   }
 
   /** Reattaches several devices as one transaction. */
   public Outcome reattachAll(List<String> devices) throws VfioctlException {
+    List<Planner.Request> requests = reattachments(devices);
+    return locked(checks -> change(requests, checks));
+  }
+
+  private List<Planner.Request> detachments(List<Detachment> devices) throws VfioctlException {
+    List<Planner.Request> requests = new ArrayList<>();
+    for (Detachment d : devices) {
+      requests.add(new Planner.Request(locator.locate(d.device()), new Intent.Detach(validDriver(d.driver()))));
+    }
+    return requests;
+  }
+
+  private List<Planner.Request> reattachments(List<String> devices) throws VfioctlException {
     List<Planner.Request> requests = new ArrayList<>();
     for (String d : devices) {
       requests.add(new Planner.Request(locator.locate(d), new Intent.Reattach()));
     }
-    return locked(checks -> change(requests, checks));
+    return requests;
+  }
+
+  /** What a call may do while it holds the lock: transactions with the call's checks, no second lock. */
+  public final class Session {
+    private final Preflight checks;
+
+    private Session(Preflight checks) {
+      this.checks = checks;
+    }
+
+    public Outcome detachAll(List<Detachment> devices) throws VfioctlException {
+      return change(detachments(devices), checks);
+    }
+
+    public Outcome reattachAll(List<String> devices) throws VfioctlException {
+      return change(reattachments(devices), checks);
+    }
+  }
+
+  /** Work that holds the lock throughout. */
+  public interface Work<T> {
+    T run(Session session) throws VfioctlException;
+  }
+
+  /**
+   * Runs {@code work} under the global lock (none in a dry run), after recovery, so that what it
+   * reads and writes besides the devices (a domain's list) stays consistent with their moves.
+   */
+  public <T> T inSession(Work<T> work) throws VfioctlException {
+    return locked(checks -> work.run(new Session(checks)));
   }
 
   /**

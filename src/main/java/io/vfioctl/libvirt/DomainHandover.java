@@ -181,32 +181,72 @@ public final class DomainHandover {
    */
   public List<String> prepare(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
-    List<String> before = prepared(key, domain);
-    List<OverrideEngine.Detachment> detach = toDetach(check(domain), "domain " + Names.printable(domain.name()));
-    List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
-    if (detached.isEmpty()) {
-      return detached; // no lock taken: a guest without such devices never waits for vfioctl
+    String what = "domain " + Names.printable(domain.name());
+    refuseShared(domain, key, preparedLists(domain));
+    if (toDetach(check(domain), what).isEmpty()) {
+      return List.of(); // no lock taken: a guest without such devices never waits for vfioctl
     }
     if (settings.dryRun()) {
+      List<OverrideEngine.Detachment> detach = toDetach(check(domain), what);
       engine.detachAll(detach);
-      return detached;
+      return detach.stream().map(OverrideEngine.Detachment::device).toList();
     }
-    // Listed before anything moves, so that release finds every device a crash may leave
-    // detached; release returns only those that do have a detach record.
-    Set<String> all = new LinkedHashSet<>(before);
-    all.addAll(detached);
-    remember(key, domain, List.copyOf(all));
-    try {
-      engine.detachAll(detach);
-    } catch (VfioctlException | RuntimeException e) {
-      try {
-        remember(key, domain, before);
-      } catch (VfioctlException again) {
-        log.warn(again.getMessage());
+    // Read, checked and written again under the lock: two guests prepared at once see each other.
+    return engine.inSession(session -> {
+      refuseShared(domain, key, preparedLists(domain));
+      List<String> before = prepared(key, domain);
+      List<OverrideEngine.Detachment> detach = toDetach(check(domain), what);
+      List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
+      if (detached.isEmpty()) {
+        return detached;
       }
-      throw e;
+      // Listed before anything moves, so that release finds every device a crash may leave
+      // detached; release returns only those that do have a detach record.
+      Set<String> all = new LinkedHashSet<>(before);
+      all.addAll(detached);
+      remember(key, domain, List.copyOf(all));
+      try {
+        session.detachAll(detach);
+      } catch (VfioctlException | RuntimeException e) {
+        try {
+          remember(key, domain, before);
+        } catch (VfioctlException again) {
+          log.warn(again.getMessage());
+        }
+        throw e;
+      }
+      return detached;
+    });
+  }
+
+  /** A VFIO device of the guest that prepare took for another domain: that guest has it. */
+  private static void refuseShared(Domain domain, String key, List<PreparedDomains.Prepared> lists)
+      throws VfioctlException {
+    for (Hostdev h : domain.hostdevs()) {
+      if (!h.isVfio() || h.managed()) {
+        continue;
+      }
+      String device = h.address().toString();
+      for (PreparedDomains.Prepared other : lists) {
+        if (!other.key().equals(key) && other.devices().contains(device)) {
+          throw new VfioctlException("cannot prepare domain " + Names.printable(domain.name()) + ": " + device
+              + " is prepared for domain " + Names.printable(other.name()) + " (" + Host.DOMAINS_DIR + "/" + other.key()
+              + "); shut that guest down first, or give the device to one guest only");
+        }
+      }
     }
-    return detached;
+  }
+
+  private List<PreparedDomains.Prepared> preparedLists(Domain domain) throws VfioctlException {
+    try {
+      return host.domains().all();
+    } catch (IOException e) {
+      String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+          && f.getFile().startsWith(Host.DOMAINS_DIR) ? f.getFile() : Host.DOMAINS_DIR;
+      throw new VfioctlException("cannot read " + Names.printable(file) + ": " + IoErrors.describe(e) + "; it lists what"
+          + " prepare detached for a guest: check it, or remove it and return those devices with 'vfioctl reattach',"
+          + " before preparing " + Names.printable(domain.name()));
+    }
   }
 
   /**
@@ -269,7 +309,7 @@ public final class DomainHandover {
       if (devices.isEmpty()) {
         host.domains().remove(key);
       } else {
-        host.domains().write(key, devices);
+        host.domains().write(key, domain.name(), devices);
       }
     } catch (IOException e) {
       throw new VfioctlException("cannot write " + host.domains().displayPath(key) + ": " + IoErrors.describe(e)

@@ -311,4 +311,45 @@ class DomainCommandTest extends MachineTest {
     Result garbage = run("not xml", "libvirt-hook", "guest1", "release", "end", "-");
     assertEquals(0, garbage.code(), garbage::toString);
   }
+
+  @Test
+  void aDevicePreparedForOneGuestIsRefusedToAnotherAndItsReleaseReturnsNothing() throws Exception {
+    String other = DOMAIN.replace("<name>guest1</name>", "<name>guest2</name>")
+        .replace("6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01", "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b02");
+    assertEquals(0, run(DOMAIN, "domain", "prepare", "-").code());
+    Result refused = run(other, "domain", "prepare", "-");
+    assertEquals(1, refused.code(), refused::toString);
+    assertEquals("vfioctl: cannot prepare domain guest2: 0000:00:02.0 is prepared for domain guest1"
+        + " (/run/vfioctl/domains/6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01); shut that guest down first, or give the"
+        + " device to one guest only\n", refused.err());
+    assertEquals("domain release: guest2: nothing to do\n", run(other, "domain", "release", "-").out());
+    assertEquals("vfio-pci", m.driver(NIC), "guest1 keeps its device");
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    assertEquals("domain release: guest1: reattached 0000:00:02.0, 0000:00:03.0\n",
+        run(DOMAIN, "domain", "release", "-").out());
+    assertEquals(0, run(other, "domain", "prepare", "-").code(), "free again, guest2 may have them");
+  }
+
+  @Test
+  void twoGuestsPreparedAtOnceNeverBothGetADevice() throws Exception {
+    String other = DOMAIN.replace("<name>guest1</name>", "<name>guest2</name>")
+        .replace("6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01", "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b02");
+    for (int round = 0; round < 5; round++) {
+      m.kernel.slowWrites(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      var first = pool.submit(() -> run(DOMAIN, "domain", "prepare", "-"));
+      var second = pool.submit(() -> run(other, "domain", "prepare", "-"));
+      List<Result> results = List.of(first.get(), second.get());
+      pool.shutdown();
+      assertEquals(1, results.stream().filter(r -> r.code() == 0).count(), results::toString);
+      assertTrue(results.stream().anyMatch(r -> r.err().contains("is prepared for domain guest")), results::toString);
+      // The guest that never started releases nothing; the other returns its devices.
+      Result loser = results.get(0).code() == 0 ? run(other, "domain", "release", "-") : run(DOMAIN, "domain", "release", "-");
+      assertTrue(loser.out().endsWith("nothing to do\n"), loser::toString);
+      assertEquals("vfio-pci", m.driver(NIC));
+      Result winner = results.get(0).code() == 0 ? run(DOMAIN, "domain", "release", "-") : run(other, "domain", "release", "-");
+      assertTrue(winner.out().contains("reattached 0000:00:02.0, 0000:00:03.0"), winner::toString);
+      assertEquals("e1000", m.driver(NIC));
+    }
+  }
 }
