@@ -47,6 +47,7 @@ import java.util.Optional;
  */
 public final class Vfioctl {
   private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
+  private static final io.vfioctl.core.Log SILENT = new LogAdapter(new Log() {});
 
   private final Host host;
   private final io.vfioctl.core.Log log;
@@ -72,7 +73,7 @@ public final class Vfioctl {
 
   /** A host built inside vfioctl: a kernel simulator in tests ({@code new Host(root, simulator, simulator.moduleLoader())}). */
   static Vfioctl on(Host host) {
-    return new Vfioctl(host, new LogAdapter(new Log() {}), false, Settings.Safety.CHECKED);
+    return new Vfioctl(host, SILENT, false, Settings.Safety.CHECKED);
   }
 
   /** Where warnings, steps and debug lines go; none by default. */

@@ -2,6 +2,7 @@ package io.vfioctl.apitest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import io.vfioctl.api.ApiTestMachine;
 import io.vfioctl.api.DeviceStatus;
 import io.vfioctl.api.Domain;
 import io.vfioctl.api.HandoverCheck;
+import io.vfioctl.api.Hostdev;
+import io.vfioctl.api.HostdevCheck;
 import io.vfioctl.api.Log;
 import io.vfioctl.api.VfioResolution;
 import io.vfioctl.api.Vfioctl;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +108,52 @@ class VfioctlApiTest {
     assertEquals(1, refused.exitCode());
     vfio.withForce(true).prepare(List.of(NIC));
     assertEquals("vfio-pci", machine.driverOf(NIC).orElseThrow());
+  }
+
+  /** Every value crosses the boundary whole: what status, vfio-driver and domain check tell, field by field. */
+  @Test
+  void theApiValuesCarryWhatTheCommandsTell() throws Exception {
+    VfioResolution edu = vfio.bestVfioDriver(EDU);
+    assertEquals(new VfioResolution.Choice("edu_vfio_pci", "edu_vfio_pci", "vfio_pci:v00001234d000011E8sv*sd*bc*sc*i*",
+        5, false), edu.best());
+    assertEquals(List.of(EDU, "6.12.0-api", Optional.<String>empty()), List.of(edu.device(), edu.kernel(), edu.ambiguity()));
+    assertTrue(edu.modalias().startsWith("pci:v00001234d000011E8"), edu.modalias());
+
+    vfio.prepare(List.of(NIC));
+    DeviceStatus nic = vfio.device(NIC);
+    assertEquals(List.of(Optional.of("0x8086"), Optional.of("0x100e"), Optional.of("0x020000"), Optional.of("vfio-pci"),
+        Optional.of("vfio-pci"), Optional.of("2")),
+        List.of(nic.vendor(), nic.device(), nic.classCode(), nic.driver(), nic.override(), nic.iommuGroup()));
+    assertEquals(Optional.of(new DeviceStatus.Binding(Optional.empty(), Optional.of("e1000"))), nic.detachedFrom());
+    assertEquals(List.of(new DeviceStatus.GroupMember(NIC, Optional.of("vfio-pci"), true, false)), nic.groupMembers());
+    assertEquals(List.of(), nic.blockers());
+
+    Domain guest = Vfioctl.parseDomain("""
+        <domain><name>g</name><uuid>6F2A1C3E-0000-4000-8000-000000000001</uuid><devices>
+          <hostdev mode='subsystem' type='pci' managed='yes'>
+            <source><address domain='0x0000' bus='0x00' slot='0x03' function='0x0'/></source>
+          </hostdev>
+        </devices></domain>
+        """.getBytes(StandardCharsets.UTF_8), "g.xml");
+    assertEquals(List.of("g", Optional.of("6f2a1c3e-0000-4000-8000-000000000001")), List.of(guest.name(), guest.uuid()));
+    Hostdev taken = new Hostdev(EDU, true, Hostdev.Backend.DEFAULT, Optional.empty(), Optional.empty(),
+        Hostdev.Source.HOSTDEV, 2);
+    assertEquals(List.of(taken), guest.hostdevs());
+    HandoverCheck check = vfio.check(guest);
+    assertSame(guest, check.domain());
+    HostdevCheck h = check.hostdevs().get(0);
+    assertEquals(taken, h.hostdev());
+    assertEquals(List.of(Optional.of("edu_vfio_pci"), Optional.empty(), Optional.of("3")),
+        List.of(h.driver(), h.current(), h.group()));
+    assertFalse(h.needsDetach(), "libvirt binds a managed device itself");
+    assertTrue(h.groupViable());
+
+    vfio.release(List.of(NIC));
+    machine.interfaceUp(NIC, "eth0");
+    HandoverCheck inUse = vfio.check(List.of(NIC));
+    assertFalse(inUse.ok());
+    assertEquals("(devices)", inUse.domain().name());
+    assertTrue(inUse.hostdevs().get(0).problems().get(0).startsWith(NIC + " is in use: its interface eth0 is up"),
+        inUse::toString);
   }
 }
