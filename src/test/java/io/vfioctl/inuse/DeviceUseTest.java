@@ -166,6 +166,19 @@ class DeviceUseTest {
       assertEquals(List.of("its disk sda is used as swap (sda2)"), uses(SATA));
     }
 
+    @Test
+    void theRootFileSystemOnANativeMultipathNamespaceIsFoundThroughItsSubsystem() throws IOException {
+      // nvme_core.multipath=Y: the namespace lives under the subsystem, which lists the controller.
+      String head = "virtual/nvme-subsystem/nvme-subsys0/nvme0n1";
+      fake.nvmeController("pci0000:00/" + NVME, "nvme0", "nvme-subsys0")
+          .blockDevice("pci0000:00/" + NVME + "/nvme/nvme0/nvme0c0n1", "259:9")
+          .blockDevice(head, "259:0").partition(head, "nvme0n1p2", "259:2", 2)
+          .file("proc/self/mountinfo", "27 1 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw\n");
+      assertEquals(List.of("its disk nvme0n1 of NVMe subsystem nvme-subsys0 holds the root file system (nvme0n1p2)"),
+          uses(NVME));
+      assertEquals(List.of(), uses(SATA), "another device's subsystem is not this one's");
+    }
+
     /** nvme0n1p{@code number}, held by device-mapper device {@code dm} called {@code name}. */
     FakeRoot mapped(int number, String dm, String name) throws IOException {
       String partition = "nvme0n1p" + number;

@@ -85,6 +85,21 @@ public final class FakeRoot {
   }
 
   /** A disk or a virtual block device at {@code devicesPath} ({@code .../block/sda}, {@code virtual/block/dm-0}). */
+  /**
+   * An NVMe controller {@code ctrl} of the PCI function at {@code pciPath}, in a subsystem
+   * {@code subsys} that lists it, as the kernel lays them out with native multipath: the
+   * subsystem holds a link per controller, and its namespaces live below it, not below the PCI
+   * function ({@code blockDevice("virtual/nvme-subsystem/<subsys>/nvme0n1", …)}).
+   */
+  public FakeRoot nvmeController(String pciPath, String ctrl, String subsys) throws IOException {
+    String controller = pciPath + "/nvme/" + ctrl;
+    classDevice("nvme", controller);
+    String subsystem = "virtual/nvme-subsystem/" + subsys;
+    classDevice("nvme-subsystem", subsystem);
+    relativeLink(root.resolve(sysDevices(subsystem) + "/" + ctrl), root.resolve(sysDevices(controller)));
+    return this;
+  }
+
   public FakeRoot blockDevice(String devicesPath, String dev) throws IOException {
     classDevice("block", devicesPath).file(sysDevices(devicesPath) + "/dev", dev + "\n");
     Files.createDirectories(root.resolve(sysDevices(devicesPath) + "/holders"));
