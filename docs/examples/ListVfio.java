@@ -2,6 +2,7 @@ import io.vfioctl.api.DeviceStatus;
 import io.vfioctl.api.Domain;
 import io.vfioctl.api.HandoverCheck;
 import io.vfioctl.api.HostdevCheck;
+import io.vfioctl.api.Problem;
 import io.vfioctl.api.Vfioctl;
 import io.vfioctl.api.VfioctlException;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ public class ListVfio {
       Domain domain = Vfioctl.parseDomain(Files.readAllBytes(Path.of(args[1])), args[1]);
       HandoverCheck report = vfio.check(domain);
       for (HostdevCheck h : report.hostdevs()) {
-        System.out.println(h.hostdev().address() + ": " + h.action() + " " + h.problems());
+        System.out.println(h.hostdev().address() + ": " + h.action() + " "
+            + h.problems().stream().map(Problem::text).toList());
       }
       System.out.println(report.ok() ? "the guest can start" : "the guest would not start");
     }

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param physfn a VF's PF
  * @param virtfns a PF's VFs
  * @param driversAutoprobe a PF's {@code sriov_drivers_autoprobe}; empty for other devices
+ * @param problems what stands in the way of handing it to VFIO, each with its kind: its group, then
+ *     what holds or uses it (empty: nothing)
  */
 public record DeviceStatus(
     String address,
@@ -41,13 +43,15 @@ public record DeviceStatus(
     List<String> uses,
     Optional<String> physfn,
     List<String> virtfns,
-    Optional<Boolean> driversAutoprobe) {
+    Optional<Boolean> driversAutoprobe,
+    List<Problem> problems) {
 
   public DeviceStatus {
     groupMembers = List.copyOf(groupMembers);
     blockers = List.copyOf(blockers);
     uses = List.copyOf(uses);
     virtfns = List.copyOf(virtfns);
+    problems = List.copyOf(problems);
   }
 
   /** A device's {@code driver_override} and bound driver, each possibly unset. */
@@ -64,7 +68,8 @@ public record DeviceStatus(
   static DeviceStatus from(io.vfioctl.status.DeviceStatus s) {
     return new DeviceStatus(s.address(), s.vendor(), s.device(), s.classCode(), s.driver(), s.vfioBound(),
         s.override(), s.saved(), s.detachedFrom().map(d -> new Binding(d.override(), d.driver())), s.iommuGroup(),
-        members(s.groupMembers()), members(s.blockers()), s.uses(), s.physfn(), s.virtfns(), s.driversAutoprobe());
+        members(s.groupMembers()), members(s.blockers()), s.uses(), s.physfn(), s.virtfns(), s.driversAutoprobe(),
+        s.problems().stream().map(Problem::from).toList());
   }
 
   private static List<GroupMember> members(List<io.vfioctl.core.GroupMember> members) {

@@ -17,12 +17,12 @@ import java.util.Optional;
  * @param groupViable whether VFIO can use the group once the domain's VFIO devices are bound
  * @param action what prepare (or the libvirt hook) does with it, or why nothing
  * @param needsDetach whether prepare detaches it: a {@code managed='no'} VFIO device not yet on its driver
- * @param problems what would keep the guest from starting (empty: nothing)
+ * @param problems what would keep the guest from starting, each with its kind (empty: nothing)
  * @param notes where libvirt decides otherwise, and other remarks
  */
 public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String word, String why, Optional<String> current,
     boolean vfioBound, Optional<String> group, boolean groupViable, String action, boolean needsDetach,
-    List<String> problems, List<String> notes) {
+    List<Problem> problems, List<String> notes) {
 
   public HostdevCheck {
     problems = List.copyOf(problems);
@@ -31,6 +31,6 @@ public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String word
 
   static HostdevCheck from(io.vfioctl.libvirt.HostdevCheck c) {
     return new HostdevCheck(Hostdev.from(c.hostdev()), c.driver(), c.word(), c.why(), c.current(), c.vfioBound(),
-        c.group(), c.groupViable(), c.action(), c.needsDetach(), c.problems(), c.notes());
+        c.group(), c.groupViable(), c.action(), c.needsDetach(), c.found().stream().map(Problem::from).toList(), c.notes());
   }
 }

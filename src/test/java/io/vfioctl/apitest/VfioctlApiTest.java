@@ -13,6 +13,7 @@ import io.vfioctl.api.HandoverCheck;
 import io.vfioctl.api.Hostdev;
 import io.vfioctl.api.HostdevCheck;
 import io.vfioctl.api.Log;
+import io.vfioctl.api.Problem;
 import io.vfioctl.api.VfioResolution;
 import io.vfioctl.api.Vfioctl;
 import io.vfioctl.api.VfioctlException;
@@ -153,7 +154,9 @@ class VfioctlApiTest {
     HandoverCheck inUse = vfio.check(List.of(NIC));
     assertFalse(inUse.ok());
     assertEquals("(devices)", inUse.domain().name());
-    assertTrue(inUse.hostdevs().get(0).problems().get(0).startsWith(NIC + " is in use: its interface eth0 is up"),
-        inUse::toString);
+    Problem problem = inUse.hostdevs().get(0).problems().get(0);
+    assertEquals(List.of(Problem.Kind.IN_USE, NIC), List.of(problem.kind(), problem.device()));
+    assertTrue(problem.text().startsWith(NIC + " is in use: its interface eth0 is up"), problem::text);
+    assertEquals(List.of(problem), vfio.device(NIC).problems());
   }
 }
