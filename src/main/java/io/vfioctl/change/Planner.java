@@ -1,5 +1,8 @@
 package io.vfioctl.change;
 
+import io.vfioctl.core.Names;
+import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.core.OriginalState;
 import io.vfioctl.core.Action;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
@@ -122,6 +125,7 @@ final class Planner {
     Optional<DeviceState> record = recorded(paths);
     if (intent instanceof Intent.Detach && record.isEmpty()
         && steps.stream().anyMatch(a -> !(a instanceof Action.LoadModule))) {
+      requireRestorable(paths, before);
       steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
     }
     Optional<IommuGroups.Group> group = toVfio ? groups.of(paths) : Optional.empty();
@@ -135,6 +139,20 @@ final class Planner {
         ? List.of(new Action.ForgetOriginal(host.detached().displayPath(paths.device()))) : List.of();
     return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group,
         notes);
+  }
+
+  /**
+   * The kernel takes any bytes as an override; detach records only what reattach can read back
+   * and write again, and refuses the rest before anything changes.
+   */
+  private static void requireRestorable(DevicePaths paths, DeviceState before) throws VfioctlException {
+    try {
+      OriginalState.decode(OriginalState.encode(before));
+    } catch (InvalidNameException e) {
+      throw new VfioctlException(paths.device() + " has the driver_override " + Names.printable(before.override()
+          .orElse("")) + ", which detach could not record for reattach to restore; clear it first (write an empty line"
+          + " to " + paths.driverOverride() + ")");
+    }
   }
 
   private OverridePlan plan(DevicePaths paths, Target target, String word, boolean save, DeviceState before) {

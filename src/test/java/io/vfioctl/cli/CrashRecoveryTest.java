@@ -17,12 +17,10 @@ import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.sysfs.SysfsWriteException;
+import io.vfioctl.testing.CliRunner;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -386,14 +384,7 @@ class CrashRecoveryTest {
     Result run(String... args) {
       Host host = new Host(m.root, new FaultySysfs(), m.kernel.moduleLoader(), new FaultyPersisted(), new FaultyJournal());
       main = new Main(m.env, r -> host, "vfioctl").owner(GONE);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int rc;
-      try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        rc = main.run(o, e, args);
-      }
-      return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return CliRunner.run(main, args);
     }
 
     interface Step {

@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vfioctl.core.DeviceName;
@@ -17,12 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each rule of {@link DeviceUse} on a root laid out as a real machine's. */
 class DeviceUseTest {
-  static final String NIC = "0000:00:03.0";
   static final String NIC2 = "0000:00:06.0";
   static final String VIRTIO_DISK = "0000:00:04.0";
   static final String SATA = "0000:00:1f.2";
   static final String NVME = "0000:00:0e.0";
-  static final String GPU = "0000:00:02.0";
+  static final String GPU = "0000:00:01.0";
 
   /** /proc/net/route as the kernel writes it (padded lines, tab separated), for 192.0.2.0/24 via eth0. */
   static final String ROUTE_HEADER = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT"
@@ -289,9 +289,9 @@ class DeviceUseTest {
 
   @Nested
   class VirtualFunctions {
-    static final String PF = "0000:01:00.0";
-    static final String VF0 = "0000:01:10.0";
-    static final String VF1 = "0000:01:10.2";
+    static final String PF = "0000:02:00.0";
+    static final String VF0 = "0000:02:10.0";
+    static final String VF1 = "0000:02:10.2";
 
     @Test
     void aPfWhoseVfIsBoundToVfioIsInUse() throws IOException {

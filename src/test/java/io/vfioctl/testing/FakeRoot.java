@@ -4,10 +4,7 @@ import io.vfioctl.cli.Main;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RootLayout;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -140,18 +137,11 @@ public final class FakeRoot {
 
   /** Runs vfioctl with {@code --root root}, which need not exist. */
   public static Result runAt(String root, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 2];
     all[0] = "--root";
     all[1] = root;
     System.arraycopy(args, 0, all, 2, args.length);
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(Map.of(), Host::at).run(o, e, all);
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRunner.run(new Main(Map.of(), Host::at), all);
   }
 
 }
