@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 
 /** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
 public final class Main {
-  static final String VERSION = "0.1.0";
+  static final String VERSION = Version.fromBuild();
   /** How long a signal waits for a change in progress to roll back before the JVM exits anyway. */
   private static final long SIGNAL_GRACE_SECONDS = 20;
   /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */

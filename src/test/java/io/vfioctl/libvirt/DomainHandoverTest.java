@@ -6,12 +6,18 @@ import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.vfioctl.api.Vfioctl;
 import io.vfioctl.change.OverrideEngine;
+import io.vfioctl.core.Action;
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.Log;
 import io.vfioctl.core.PciAddress;
+import io.vfioctl.core.Settings;
 import io.vfioctl.core.VfioctlException;
+import io.vfioctl.host.Host;
 import io.vfioctl.preflight.Problem;
 import io.vfioctl.preflight.Problem.Kind;
+import io.vfioctl.resolve.TargetResolver;
+import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.testing.MachineTest;
 import java.util.List;
 import java.util.Optional;
@@ -30,13 +36,32 @@ class DomainHandoverTest extends MachineTest {
     return report.hostdevs().stream().map(c -> c.found().stream().map(Problem::kind).toList()).toList();
   }
 
+  /** The handover as the Java API wires it. */
+  private DomainHandover handover() {
+    Host host = m.host();
+    Settings settings = new Settings(DeviceName.PCI, true, false, false, Optional.empty());
+    Log log = new Log() {
+      @Override
+      public void debug(String message) {}
+
+      @Override
+      public void warn(String message) {}
+
+      @Override
+      public void action(Action action) {}
+    };
+    VfioResolver vfio = new VfioResolver(host);
+    return new DomainHandover(host, settings, log, new OverrideEngine(host, settings, log,
+        new TargetResolver(host, vfio, log)), vfio);
+  }
+
   @Test
   void aDomainsProblemsEachHaveTheirKind() throws Exception {
     m.kernel.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/" + NIC + "/net/eth0")
         .addFile("/sys/class/net/eth0/flags", "0x1003");
     Domain domain = new Domain("guest1", Optional.empty(), List.of(unmanaged(MISSING), unmanaged(NIC), unmanaged(FN1),
         unmanaged(EDU)), List.of());
-    DomainHandover.Report report = Vfioctl.on(m.host()).check(domain);
+    DomainHandover.Report report = handover().check(domain);
     assertEquals(List.of(List.of(Kind.DEVICE_MISSING), List.of(Kind.IN_USE, Kind.NOT_DETACHED),
         List.of(Kind.GROUP_NOT_VIABLE, Kind.NOT_DETACHED), List.of(Kind.NOT_DETACHED)), kinds(report));
     assertEquals(List.of("no such device: " + MISSING), report.hostdevs().get(0).problems());
