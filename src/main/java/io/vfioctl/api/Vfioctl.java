@@ -1,5 +1,6 @@
 package io.vfioctl.api;
 
+import io.vfioctl.app.Services;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.host.Host;
@@ -8,13 +9,11 @@ import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.libvirt.DomainXml;
 import io.vfioctl.libvirt.DomainXmlException;
 import io.vfioctl.core.PciAddress;
-import io.vfioctl.device.DeviceLocator;
 import io.vfioctl.status.DeviceStatus;
 import io.vfioctl.core.Log;
 import io.vfioctl.change.OverrideEngine;
 import io.vfioctl.core.Settings;
 import io.vfioctl.status.StatusReader;
-import io.vfioctl.resolve.TargetResolver;
 import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.core.Action;
@@ -114,7 +113,7 @@ public final class Vfioctl {
    * its wildcard fields, whether the ranking was a tie): {@code vfioctl vfio-driver --all}.
    */
   public VfioResolver.Resolution bestVfioDriver(String address) throws VfioctlException {
-    return new VfioResolver(host).resolve(paths(address));
+    return services().vfio().resolve(paths(address));
   }
 
   /** Reads a libvirt domain XML (hardened: no DTD, no entities, bounded size and depth). */
@@ -176,22 +175,25 @@ public final class Vfioctl {
         Settings::thisProcess, safety);
   }
 
+  /** The parts for one call: each call reads the host afresh. */
+  private Services services() {
+    return new Services(host, settings(), log);
+  }
+
   private StatusReader status() {
-    return new StatusReader(host, settings());
+    return services().status();
   }
 
   private OverrideEngine engine() {
-    return new OverrideEngine(host, settings(), log, new TargetResolver(host, new VfioResolver(host), log));
+    return services().engine();
   }
 
   private DomainHandover handover() {
-    VfioResolver vfio = new VfioResolver(host);
-    return new DomainHandover(host, settings(), log, new OverrideEngine(host, settings(), log,
-        new TargetResolver(host, vfio, log)), vfio);
+    return services().handover();
   }
 
   private DevicePaths paths(String address) throws VfioctlException {
-    return new DeviceLocator(host, settings()).locate(address);
+    return services().locator().locate(address);
   }
 
   private static final Log SILENT = new Log() {
