@@ -66,9 +66,8 @@ final class CommandLineParser {
       }
     }
     Optional<String> command = positional.isEmpty() ? Optional.empty() : Optional.of(positional.remove(0));
-    Options.Values values = new Options.Values(Optional.ofNullable(root), Optional.ofNullable(bus),
-        Optional.ofNullable(driver), seconds(timeout));
-    return new Options(given, values, command, positional);
+    return new Options(given, Optional.ofNullable(root), Optional.ofNullable(bus), Optional.ofNullable(driver),
+        seconds(timeout), command, positional);
   }
 
   /** A deadline in whole seconds, 0 for none; at most a day. */

@@ -18,7 +18,9 @@ final class Commands {
       new ListCommands.Persisted(), new VfioDriverCommand(),
       new SetOverrideCommand(), new UnsetOverrideCommand(), new LoadOverrideCommand(),
       new DetachCommand(), new ReattachCommand(), new StatusCommand(),
-      new DomainCommand("check"), new DomainCommand("prepare"), new DomainCommand("release"),
+      new DomainCommand("check", Option.JSON, Option.DRY_RUN),
+      new DomainCommand("prepare", Option.JSON, Option.DRY_RUN, Option.FORCE, Option.NOIOMMU),
+      new DomainCommand("release", Option.JSON, Option.DRY_RUN),
       new RecoverCommand(), new HookCommand()};
 
   static List<Command> all() {

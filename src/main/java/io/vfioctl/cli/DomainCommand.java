@@ -21,10 +21,8 @@ import java.util.Map;
 /** {@code vfioctl domain check|prepare|release FILE|-}: a libvirt domain's PCI host devices. */
 final class DomainCommand extends Command {
   /** @param action check, prepare or release */
-  DomainCommand(String action) {
-    super("domain " + action, "check|prepare|release <file>|-", 2, 2, action.equals("prepare")
-        ? new Option[] {Option.JSON, Option.DRY_RUN, Option.FORCE, Option.NOIOMMU}
-        : new Option[] {Option.JSON, Option.DRY_RUN});
+  DomainCommand(String action, Option... options) {
+    super("domain " + action, "check|prepare|release <file>|-", 2, 2, options);
   }
 
   @Override

@@ -8,14 +8,16 @@ import java.util.Optional;
  * its arguments. Global options may stand before or after the command.
  *
  * @param given the options given, a bit ({@link Option#bit}) each
+ * @param root {@code --root}
+ * @param bus {@code --bus}
+ * @param driver {@code --driver}
+ * @param timeoutSeconds {@code --timeout}, or the default
  */
-record Options(int given, Values values, Optional<String> command, List<String> arguments) {
+record Options(int given, Optional<String> root, Optional<String> bus, Optional<String> driver, long timeoutSeconds,
+    Optional<String> command, List<String> arguments) {
 
   /** How long one sysfs access may take; waiting for the global lock may take four times that. */
   static final long DEFAULT_TIMEOUT_SECONDS = 30;
-
-  /** The values of the options that take one. */
-  record Values(Optional<String> root, Optional<String> bus, Optional<String> driver, long timeoutSeconds) {}
 
   Options {
     arguments = List.copyOf(arguments);
@@ -23,22 +25,6 @@ record Options(int given, Values values, Optional<String> command, List<String> 
 
   boolean has(Option option) {
     return (given & option.bit()) != 0;
-  }
-
-  Optional<String> root() {
-    return values.root();
-  }
-
-  Optional<String> bus() {
-    return values.bus();
-  }
-
-  Optional<String> driver() {
-    return values.driver();
-  }
-
-  long timeoutSeconds() {
-    return values.timeoutSeconds();
   }
 
   boolean verbose() {
