@@ -5,6 +5,7 @@ import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.status.DeviceStatus;
 import io.vfioctl.device.IommuGroups;
+import io.vfioctl.preflight.GroupViability;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.core.VfioctlException;
 import java.io.PrintStream;
@@ -66,10 +67,7 @@ final class StatusCommand extends Command {
     if (d.iommuGroup().isEmpty()) {
       line(out, "iommu group", "(none: no IOMMU)");
     } else {
-      String viability = d.blockers().isEmpty() ? "viable for VFIO"
-          : "not viable for VFIO: " + IommuGroups.Group.describe(d.blockers()) + (d.blockers().size() == 1 ? " is" : " are")
-              + " bound to a host driver";
-      line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + viability);
+      line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + GroupViability.now(d.blockers()));
       line(out, "members", IommuGroups.Group.describe(d.groupMembers()));
     }
     line(out, "in use", d.uses().isEmpty() ? "no" : String.join("; ", d.uses()));

@@ -86,4 +86,9 @@ public final class PreparedDomains {
   public void remove(String key) throws IOException {
     AtomicFiles.delete(root.resolve(dir), key);
   }
+
+  /** Removes the temporary files a process killed while writing one left; under the global lock only. */
+  public int removeStaleTemporaries() throws IOException {
+    return AtomicFiles.removeStaleTemporaries(root.resolve(dir));
+  }
 }

@@ -1,17 +1,16 @@
 package io.vfioctl.libvirt;
 
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PreparedDomains;
 import io.vfioctl.device.DeviceLocator;
 import io.vfioctl.status.DeviceStatus;
-import io.vfioctl.device.IommuGroups;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.Log;
 import io.vfioctl.change.OverrideEngine;
+import io.vfioctl.preflight.Problem;
 import io.vfioctl.core.Settings;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.resolve.TargetResolver;
@@ -19,6 +18,7 @@ import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.core.VfioctlException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -105,9 +105,8 @@ public final class DomainHandover {
     Optional<DevicePaths> paths = locator.locateIfPresent(address);
     if (paths.isEmpty()) {
       return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), false, "none",
-          List.of("no such device: " + address), List.of());
+          List.of(Problem.of(Problem.Kind.DEVICE_MISSING, address, "no such device: " + address)), List.of());
     }
-    List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String driver;
     String word;
@@ -127,21 +126,10 @@ public final class DomainHandover {
       why = fit.best().alias().isEmpty() ? "no vfio_pci alias matches: the generic driver"
           : "best fit: " + fit.best().alias() + " (" + fit.best().wildcards() + " wildcard fields)";
     }
-    DeviceStatus now = status.read(address);
-    Optional<IommuGroups.Group> group = new IommuGroups(host).of(paths.get());
-    boolean viable = false;
-    if (group.isEmpty()) {
-      problems.add(address + " has no IOMMU group: VFIO cannot isolate it (enable the IOMMU)");
-    } else {
-      List<GroupMember> blockers = group.get().blockers(vfioDevices);
-      viable = blockers.isEmpty();
-      if (!blockers.isEmpty()) {
-        problems.add("IOMMU group " + group.get().id() + " of " + address + " is not viable: "
-            + IommuGroups.Group.describe(blockers) + " stays with a host driver (give the guest the whole group, or"
-            + " detach it too)");
-      }
-    }
-    problems.addAll(now.uses().stream().map(u -> address + " is in use: " + u).toList());
+    DeviceStatus now = status.read(paths.get(), vfioDevices);
+    List<Problem> problems = new ArrayList<>(now.problems());
+    boolean viable = now.iommuGroup().isPresent()
+        && problems.stream().noneMatch(p -> p.kind() == Problem.Kind.GROUP_NOT_VIABLE);
     String action;
     boolean onDriver = now.vfioBound() && now.driver().equals(Optional.of(driver));
     if (h.managed()) {
@@ -152,14 +140,15 @@ public final class DomainHandover {
     } else {
       action = "detach to " + driver;
       if (!hook) {
-        problems.add(address + " is managed='no' but not on a VFIO driver, and libvirt will not detach it: run"
-            + " 'vfioctl domain prepare' first, or install the qemu hook (" + HOOK + ")");
+        problems.add(Problem.of(Problem.Kind.NOT_DETACHED, address, address + " is managed='no' but not on a VFIO"
+            + " driver, and libvirt will not detach it: run 'vfioctl domain prepare' first, or install the qemu hook ("
+            + HOOK + ")"));
       } else if (libvirt) {
         notes.add("the qemu hook detaches it when the guest starts");
       }
     }
-    return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
-        viable, action, problems, notes);
+    return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), now.iommuGroup(), viable,
+        action, problems, notes);
   }
 
   /** Where libvirt binds another driver than vfioctl chose. */
@@ -221,21 +210,27 @@ public final class DomainHandover {
   }
 
   /**
-   * The devices of a report to detach: its {@code managed='no'} VFIO devices not on their driver
-   * yet. A problem detach would not judge itself (a missing device, a group that will not be
-   * viable) refuses them all; detach refuses devices in use or without an IOMMU group, unless
-   * {@code --force} or {@code --noiommu}.
+   * The problems prepare leaves to what it does: detach judges a device in use, held or without
+   * an IOMMU group (refused unless {@code --force} or {@code --noiommu}), and a device not
+   * detached yet is what prepare detaches. Any other (a missing device, a group that will not be
+   * viable) refuses them all.
    */
-  private static List<OverrideEngine.Detachment> toDetach(Report report, String what) throws VfioctlException {
+  private static final Set<Problem.Kind> LEFT_TO_DETACH = EnumSet.of(Problem.Kind.IN_USE,
+      Problem.Kind.HELD_BY_PROCESS, Problem.Kind.NO_IOMMU_GROUP, Problem.Kind.NOT_DETACHED);
+
+  /**
+   * The devices of a report to detach: its {@code managed='no'} VFIO devices not on their driver
+   * yet, unless a problem refuses them all.
+   */
+  static List<OverrideEngine.Detachment> toDetach(Report report, String what) throws VfioctlException {
     List<OverrideEngine.Detachment> detach = new ArrayList<>();
     for (HostdevCheck c : report.hostdevs()) {
       if (!c.hostdev().isVfio() || c.hostdev().managed()) {
         continue;
       }
-      Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
-          && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
+      Optional<Problem> blocking = c.found().stream().filter(p -> !LEFT_TO_DETACH.contains(p.kind())).findFirst();
       if (blocking.isPresent()) {
-        throw new VfioctlException("cannot prepare " + what + ": " + blocking.get());
+        throw new VfioctlException("cannot prepare " + what + ": " + blocking.get().text());
       }
       if (c.needsDetach()) {
         detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.Golden;
 import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.ByteArrayInputStream;
@@ -52,36 +53,7 @@ class DomainCommandTest extends MachineTest {
   void checkSaysWhatEachDeviceGetsAndWhyAndFailsWhenTheGuestCouldNotStart() {
     Result r = run(DOMAIN, "domain", "check", "-");
     assertEquals(1, r.code(), r::toString);
-    assertEquals("""
-        domain guest1 (uuid 6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01)
-
-        0000:00:02.0 line 5, managed='no'
-          driver       vfio-pci (<driver model='vfio-pci'/>)
-          now          e1000
-          iommu group  2, viable with the domain's devices
-          action       detach to vfio-pci
-          problem      0000:00:02.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
-        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
-
-        0000:00:03.0 line 9, managed='no'
-          driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* (5 wildcard fields))
-          now          (none)
-          iommu group  3, viable with the domain's devices
-          action       detach to edu_vfio_pci
-          problem      0000:00:03.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
-        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
-
-        0000:00:04.0 line 12, managed='yes'
-          driver       vfio-pci (best fit: vfio_pci:v*d*sv*sd*bc*sc*i* (7 wildcard fields))
-          now          virtio-pci
-          iommu group  4, viable with the domain's devices
-          action       libvirt binds it (managed='yes')
-
-        0000:01:00.0 line 15, managed='yes'
-          action       skipped: <driver name='kvm'/> is not VFIO
-
-        check: 2 problems: the guest would not start
-        """, r.out());
+    Golden.assertMatches("domain/check-guest1.txt", r.out());
     assertEquals(List.of(), m.kernel.writeLog());
   }
 
@@ -113,16 +85,7 @@ class DomainCommandTest extends MachineTest {
 
     Result release = run(DOMAIN, "--json", "domain", "release", "-");
     assertEquals(0, release.code(), release::toString);
-    assertEquals("""
-        {
-          "domain": "guest1",
-          "uuid": "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01",
-          "reattached": [
-            "0000:00:02.0",
-            "0000:00:03.0"
-          ]
-        }
-        """, release.out());
+    Golden.assertMatches("domain/release-guest1.json", release.out());
     assertEquals("e1000", m.driver(NIC));
     assertNull(m.driver(EDU));
     assertNull(m.detachedFrom(NIC));
