@@ -1,5 +1,6 @@
 package io.vfioctl.api;
 
+import io.vfioctl.app.Services;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.host.Host;
@@ -7,12 +8,9 @@ import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.libvirt.DomainXml;
 import io.vfioctl.libvirt.DomainXmlException;
 import io.vfioctl.core.PciAddress;
-import io.vfioctl.device.DeviceLocator;
 import io.vfioctl.change.OverrideEngine;
 import io.vfioctl.core.Settings;
 import io.vfioctl.status.StatusReader;
-import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.VfioResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +109,7 @@ public final class Vfioctl {
    * its wildcard fields, whether the ranking was a tie): {@code vfioctl vfio-driver --all}.
    */
   public VfioResolution bestVfioDriver(String address) throws VfioctlException {
-    return VfioResolution.from(call(() -> new VfioResolver(host).resolve(paths(address))));
+    return VfioResolution.from(call(() -> services().vfio().resolve(paths(address))));
   }
 
   /**
@@ -185,22 +183,25 @@ public final class Vfioctl {
         Settings::thisProcess, safety);
   }
 
+  /** The parts for one call: each call reads the host afresh. */
+  private Services services() {
+    return new Services(host, settings(), log);
+  }
+
   private StatusReader status() {
-    return new StatusReader(host, settings());
+    return services().status();
   }
 
   private OverrideEngine engine() {
-    return new OverrideEngine(host, settings(), log, new TargetResolver(host, new VfioResolver(host), log));
+    return services().engine();
   }
 
   private DomainHandover handover() {
-    VfioResolver vfio = new VfioResolver(host);
-    return new DomainHandover(host, settings(), log, new OverrideEngine(host, settings(), log,
-        new TargetResolver(host, vfio, log)), vfio);
+    return services().handover();
   }
 
   private DevicePaths paths(String address) throws io.vfioctl.core.VfioctlException {
-    return new DeviceLocator(host, settings()).locate(address);
+    return services().locator().locate(address);
   }
 
   /** A call into the engine; its failures become the API's. */

@@ -19,10 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code vfioctl domain check|prepare|release FILE|-}: a libvirt domain's PCI host devices. */
-final class DomainCommand {
-  static final List<String> ACTIONS = List.of("check", "prepare", "release");
+final class DomainCommand extends Command {
+  /** @param action check, prepare or release */
+  DomainCommand(String action, Option... options) {
+    super("domain " + action, "check|prepare|release <file>|-", 2, 2, options);
+  }
 
-  private DomainCommand() {}
+  @Override
+  String family() {
+    return "domain";
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    Domain domain = read(in.arguments().get(1), in.stdin());
+    return run(in.services().handover(), action(), domain, in.options(), in.out());
+  }
 
   /** Reads the domain XML from a file, or standard input for {@code -}; bounded, one line on failure. */
   static Domain read(String file, InputStream stdin) throws VfioctlException {

@@ -15,9 +15,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code vfioctl status [device...]}, as text or JSON. */
-final class StatusCommand {
-  private StatusCommand() {}
+/** {@code vfioctl status [device...]}, as text or JSON; {@code --all}: every device. */
+final class StatusCommand extends Command {
+  StatusCommand() {
+    super("status", "[device...] (or --all alone)", 0, Integer.MAX_VALUE, Option.ALL, Option.JSON);
+  }
+
+  @Override
+  boolean takes(int n, Options o) {
+    return o.all() ? n == 0 : super.takes(n, o);
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    run(in.services().status(), in.services().settings().bus(), in.options(), in.out());
+    return 0;
+  }
 
   static void run(StatusReader reader, String bus, Options o, PrintStream out) throws VfioctlException {
     List<DeviceStatus> devices = new ArrayList<>();
