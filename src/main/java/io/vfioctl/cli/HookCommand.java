@@ -14,7 +14,8 @@ import java.util.List;
  */
 final class HookCommand extends Command {
   HookCommand() {
-    super("libvirt-hook", "<domain> <operation> <sub-operation> <extra>, as libvirt runs a hook", 4, 4);
+    super("libvirt-hook", "<domain> <operation> <sub-operation> <extra>, as libvirt runs a hook", 4, 4,
+        Option.DRY_RUN);
   }
 
   @Override

@@ -122,8 +122,15 @@ public final class PreparedDomains {
     AtomicFiles.write(root.resolve(dir), key, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Removes a domain's list, and the directory with the last one: a root keeps nothing of a guest that is gone. */
   public void remove(String key) throws IOException {
-    AtomicFiles.delete(root.resolve(dir), key);
+    Path real = root.resolve(dir);
+    AtomicFiles.delete(real, key);
+    try {
+      Files.deleteIfExists(real);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // other guests' lists
+    }
   }
 
   /** Removes the temporary files a process killed while writing one left; under the global lock only. */

@@ -324,6 +324,33 @@ public final class DomainHandover {
    */
   public List<String> release(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
+    if (prepared(key, domain).isEmpty()) {
+      return List.of(); // nothing listed: no lock taken
+    }
+    if (settings.dryRun()) {
+      List<String> present = listedAndDetached(key, domain);
+      if (!present.isEmpty()) {
+        engine.reattachAll(present);
+      }
+      return present;
+    }
+    // The list is read, acted on and removed under one lock, as prepare writes it.
+    return engine.inSession(session -> {
+      List<String> present = listedAndDetached(key, domain);
+      if (!present.isEmpty()) {
+        session.reattachAll(present);
+      }
+      try {
+        host.domains().remove(key);
+      } catch (IOException e) {
+        log.warn("cannot remove " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
+      }
+      return present;
+    });
+  }
+
+  /** The devices of the domain's list that are present and still have a detach record. */
+  private List<String> listedAndDetached(String key, Domain domain) throws VfioctlException {
     List<String> present = new ArrayList<>();
     for (String d : prepared(key, domain)) {
       Optional<io.vfioctl.core.DevicePaths> paths = locator.locateIfPresent(d);
@@ -333,16 +360,6 @@ public final class DomainHandover {
         present.add(d);
       } else {
         log.debug(d + " has no detach record (taken over since, or never detached): left as it is");
-      }
-    }
-    if (!present.isEmpty()) {
-      engine.reattachAll(present);
-    }
-    if (!settings.dryRun()) {
-      try {
-        host.domains().remove(key);
-      } catch (IOException e) {
-        log.warn("cannot remove " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
       }
     }
     return present;

@@ -68,7 +68,8 @@ class CommandLineTest {
   void optionsThatDoNotFitTheCommandAreRefused() {
     TestMachine m = new TestMachine(root);
     // The message used to leave out domain, with which --dry-run goes; it now comes from the table.
-    assertEquals("vfioctl: --dry-run goes with set-override, unset-override, load-override, detach, reattach and domain\n",
+    assertEquals("vfioctl: --dry-run goes with set-override, unset-override, load-override, detach, reattach, domain and"
+        + " libvirt-hook\n",
         m.run("--dry-run", "list-devices").err());
     assertEquals(1, m.run("--all", "list-devices").code());
   }
@@ -140,7 +141,7 @@ class CommandLineTest {
       }
     }
     assertTrue(usage.contains(" --dry-run Print the planned writes and module loads; change nothing (with set-override,"
-        + " unset-override, load-override, detach, reattach and domain) "), Usage.TEXT);
+        + " unset-override, load-override, detach, reattach, domain and libvirt-hook) "), Usage.TEXT);
     // The commands' lines name only options the table gives them.
     String commands = Usage.TEXT.substring(Usage.TEXT.indexOf("vfioctl commands:"), Usage.TEXT.indexOf("vfioctl options:"));
     int named = 0;

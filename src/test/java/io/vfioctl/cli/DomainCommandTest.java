@@ -109,6 +109,7 @@ class DomainCommandTest extends MachineTest {
     assertEquals(1, r.err().lines().count(), r::toString);
     assertEquals("e1000", m.driver(NIC));
     assertNull(m.driver(EDU));
+    assertTrue(java.nio.file.Files.notExists(root.resolve("run/vfioctl/domains")), "a refused prepare leaves no list");
     assertEquals("domain release: guest1: nothing to do\n", run(DOMAIN, "domain", "release", "-").out());
   }
 
@@ -351,5 +352,26 @@ class DomainCommandTest extends MachineTest {
       assertTrue(winner.out().contains("reattached 0000:00:02.0, 0000:00:03.0"), winner::toString);
       assertEquals("e1000", m.driver(NIC));
     }
+  }
+
+  @Test
+  void theHookShowsWhatAGuestsStartWouldDoWithDryRun() {
+    Result r = run(DOMAIN, "--dry-run", "libvirt-hook", "guest1", "prepare", "begin", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("write /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci\n"), r::toString);
+    assertTrue(r.out().contains("write /run/vfioctl/detached/pci-0000:00:03.0 driver= override=\n"), r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+    assertTrue(java.nio.file.Files.notExists(root.resolve("run/vfioctl")), "a dry run leaves nothing");
+  }
+
+  @Test
+  void aJsonDryRunIsOneDocumentWithThePlanInIt() {
+    Result r = run(DOMAIN, "--json", "--dry-run", "domain", "prepare", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().startsWith("{") && r.out().strip().endsWith("}"), r::toString);
+    assertEquals(1, r.out().lines().filter(l -> l.startsWith("{")).count(), r::toString);
+    assertTrue(r.out().contains("\"plan\": [") && r.out().contains(
+        "\"write /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci\""), r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
   }
 }
