@@ -75,23 +75,10 @@ final class CommandLineParser {
     if (t == null) {
       return Options.DEFAULT_TIMEOUT_SECONDS;
     }
-    if (!wholeSeconds(t) || Long.parseLong(t) > 86_400) {
+    if (!io.vfioctl.core.Names.isDigits(t, 5) || Long.parseLong(t) > 86_400) {
       throw new UsageException("--timeout takes whole seconds from 0 (no deadline) to 86400, not " + Names.printable(
           t.length() > 20 ? t.substring(0, 20) + "..." : t));
     }
     return Long.parseLong(t);
-  }
-
-  /** One to five ASCII digits. */
-  private static boolean wholeSeconds(String t) {
-    if (t.isEmpty() || t.length() > 5) {
-      return false;
-    }
-    for (int i = 0; i < t.length(); i++) {
-      if (t.charAt(i) < '0' || t.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 }

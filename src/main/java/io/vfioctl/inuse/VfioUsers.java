@@ -39,7 +39,7 @@ public final class VfioUsers {
       nodes.add("/dev/vfio/noiommu-" + g); // vfio's unsafe no-IOMMU mode names its groups so
     });
     for (String pid : host.files().list("/proc")) {
-      if (!isPid(pid)) {
+      if (!Names.isDigits(pid, 10)) {
         continue;
       }
       String fds = "/proc/" + pid + "/fd";
@@ -51,18 +51,6 @@ public final class VfioUsers {
       }
     }
     return Optional.empty();
-  }
-
-  private static boolean isPid(String name) {
-    if (name.isEmpty() || name.length() > 10) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The process's name; its {@code comm} is 16 bytes, read as a bounded regular file. */
