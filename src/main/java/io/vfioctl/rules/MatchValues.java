@@ -63,8 +63,9 @@ final class MatchValues {
     if (type.isPresent() && type.get() != DeviceType.ALL) {
       return baseClass(type.get()) + "????";
     }
-    String v = hex(value, 6);
-    return v != null && (Glob.hasWildcard(v) || v.length() == 6) ? v : null;
+    String digits = value.toLowerCase(Locale.ROOT).startsWith("0x") ? value.substring(2) : value;
+    // Six digits exactly: a short class is not padded, as 0300 could mean 030000 or 000300.
+    return Glob.hasWildcard(digits) || digits.length() == 6 ? hex(value, 6) : null;
   }
 
   private static String baseClass(DeviceType type) {
