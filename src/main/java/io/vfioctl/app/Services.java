@@ -2,6 +2,10 @@ package io.vfioctl.app;
 
 import io.vfioctl.change.Interruption;
 import io.vfioctl.change.OverrideEngine;
+import io.vfioctl.change.RuleApplier;
+import io.vfioctl.rules.RuleCheck;
+import io.vfioctl.rules.RuleFiles;
+import io.vfioctl.rules.RuleSet;
 import io.vfioctl.core.Log;
 import io.vfioctl.core.Settings;
 import io.vfioctl.device.DeviceLocator;
@@ -71,6 +75,31 @@ public final class Services {
   public DeviceLocator locator() {
     return new DeviceLocator(host, settings);
   }
+
+  /** The binding rules in effect, read from the rule directories below the root. */
+  public RuleSet rules() {
+    return new RuleFiles(host.files()).read();
+  }
+
+  /** What {@code rules check} reports; the drivers are resolved without a word on the log. */
+  public RuleCheck ruleCheck() {
+    return new RuleCheck(host, settings.bus(), new TargetResolver(host, vfio(), QUIET));
+  }
+
+  public RuleApplier ruleApplier() {
+    return new RuleApplier(host, settings.bus(), log, engine());
+  }
+
+  private static final Log QUIET = new Log() {
+    @Override
+    public void debug(String message) {}
+
+    @Override
+    public void warn(String message) {}
+
+    @Override
+    public void action(io.vfioctl.core.Action action) {}
+  };
 
   /** The devices and saved overrides of the settings' bus. */
   public Inventory inventory() {
