@@ -90,6 +90,20 @@ public final class Services {
     return new RuleApplier(host, settings.bus(), log, engine());
   }
 
+  /**
+   * The rule file that owns each device a binding rule took, from the ownership record alone
+   * (no rule file is read); none when the record cannot be read.
+   */
+  public java.util.Map<String, String> ruleOwners() {
+    java.util.Map<String, String> owners = new java.util.HashMap<>();
+    try {
+      host.ruleOwnership().read().forEach((device, owned) -> owners.put(device, owned.rule()));
+    } catch (java.io.IOException e) {
+      log.warn("cannot read " + host.ruleOwnership().displayPath() + ": " + io.vfioctl.core.IoErrors.describe(e));
+    }
+    return owners;
+  }
+
   private static final Log QUIET = new Log() {
     @Override
     public void debug(String message) {}

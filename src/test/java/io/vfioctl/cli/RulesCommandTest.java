@@ -48,6 +48,11 @@ class RulesCommandTest extends MachineTest {
     assertEquals("edu-vfio-variant", m.driver(EDU));
     assertEquals(null, m.persisted(EDU), "a rule saves no per-address override");
     assertEquals(EDU + " 50-edu.conf -\n", owned());
+    assertTrue(ok("status", EDU).out().contains("\n  rule         50-edu.conf (binding rule; vfioctl rules check)\n"));
+    assertTrue(ok("status", "--json", EDU).out().contains("\"rule\": \"50-edu.conf\""));
+    String listed = ok("list-devices", "--json").out();
+    assertTrue(listed.contains("\"rule\": \"50-edu.conf\""), listed);
+    assertTrue(listed.contains("\"rule\": null"), "a device no rule owns: " + listed);
     int writes = m.kernel.writeLog().size();
     assertEquals("rules apply: 0 bound, 0 returned, 1 already in effect, 0 failed\n", ok("rules", "apply").out());
     assertEquals(writes, m.kernel.writeLog().size(), "everything in effect: nothing written");
