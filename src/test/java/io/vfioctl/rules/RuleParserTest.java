@@ -111,6 +111,20 @@ class RuleParserTest {
   }
 
   @Test
+  void theReadmesExamplesAreValidRules() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    int found = 0;
+    for (String block : readme.split("\n\n")) {
+      if (block.startsWith("    # /etc/vfioctl/bind.d/")) {
+        String text = block.lines().map(l -> l.substring(4)).reduce("", (a, b) -> a + b + "\n");
+        assertEquals(List.of(), RuleParser.parse("README", text).errors(), text);
+        found++;
+      }
+    }
+    assertEquals(5, found);
+  }
+
+  @Test
   void bindKeys() {
     Rule r = rule("Vendor=10de", "Driver=none\nGroup=no\nForce=yes");
     assertTrue(r.keepsHostDriver());
