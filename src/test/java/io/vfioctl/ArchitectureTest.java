@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The code map of docs/ARCHITECTURE.md, enforced: one job per package, and no package imports one below it. */
 class ArchitectureTest {
   /** Lowest first: a package may use only those before it. */
-  static final List<String> LAYERS = List.of("core", "sysfs", "host", "sim", "device", "inuse", "resolve",
+  static final List<String> LAYERS = List.of("core", "sysfs", "host", "sim", "device", "inuse", "resolve", "rules",
       "preflight", "status", "change", "libvirt", "app", "api", "cli");
   private static final Pattern USE = Pattern.compile("\\bio\\.vfioctl\\.([a-z]+)\\.");
   private static final Path MAIN = Path.of(System.getProperty("basedir", "."), "src/main/java/io/vfioctl");

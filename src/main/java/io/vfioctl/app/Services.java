@@ -2,6 +2,10 @@ package io.vfioctl.app;
 
 import io.vfioctl.change.Interruption;
 import io.vfioctl.change.OverrideEngine;
+import io.vfioctl.change.RuleApplier;
+import io.vfioctl.rules.RuleCheck;
+import io.vfioctl.rules.RuleFiles;
+import io.vfioctl.rules.RuleSet;
 import io.vfioctl.core.Log;
 import io.vfioctl.core.Settings;
 import io.vfioctl.device.DeviceLocator;
@@ -71,6 +75,45 @@ public final class Services {
   public DeviceLocator locator() {
     return new DeviceLocator(host, settings);
   }
+
+  /** The binding rules in effect, read from the rule directories below the root. */
+  public RuleSet rules() {
+    return new RuleFiles(host.files()).read();
+  }
+
+  /** What {@code rules check} reports; the drivers are resolved without a word on the log. */
+  public RuleCheck ruleCheck() {
+    return new RuleCheck(host, settings.bus(), new TargetResolver(host, vfio(), QUIET));
+  }
+
+  public RuleApplier ruleApplier() {
+    return new RuleApplier(host, settings.bus(), log, engine());
+  }
+
+  /**
+   * The rule file that owns each device a binding rule took, from the ownership record alone
+   * (no rule file is read); none when the record cannot be read.
+   */
+  public java.util.Map<String, String> ruleOwners() {
+    java.util.Map<String, String> owners = new java.util.HashMap<>();
+    try {
+      host.ruleOwnership().read().forEach((device, owned) -> owners.put(device, owned.rule()));
+    } catch (java.io.IOException e) {
+      log.warn("cannot read " + host.ruleOwnership().displayPath() + ": " + io.vfioctl.core.IoErrors.describe(e));
+    }
+    return owners;
+  }
+
+  private static final Log QUIET = new Log() {
+    @Override
+    public void debug(String message) {}
+
+    @Override
+    public void warn(String message) {}
+
+    @Override
+    public void action(io.vfioctl.core.Action action) {}
+  };
 
   /** The devices and saved overrides of the settings' bus. */
   public Inventory inventory() {

@@ -155,6 +155,21 @@ public final class OverrideEngine {
     public Outcome reattachAll(List<String> devices) throws VfioctlException {
       return change(reattachments(devices), checks);
     }
+
+    /**
+     * Sets {@code device}'s override to {@code word} ({@code ""} clears it) without saving it;
+     * {@code force} waives the in-use checks for this change only (a rule's {@code Force=yes}).
+     */
+    public Outcome override(String device, String word, Scope scope, boolean force) throws VfioctlException {
+      DevicePaths paths = locator.locate(device);
+      String valid = word.isEmpty() ? word : validDriver(word);
+      return change(planner.expand(paths, scope), new Intent.SetOverride(valid, false), force ? checks.forced() : checks);
+    }
+
+    /** Whether this is a dry run: then nothing is written, the records neither. */
+    public boolean dryRun() {
+      return settings.dryRun();
+    }
   }
 
   /** Work that holds the lock throughout. */

@@ -43,6 +43,7 @@ public final class Recovery {
       removeStaleTemporaries(host.persisted().removeStaleTemporaries(), Host.CONF_DIR);
       removeStaleTemporaries(host.detached().removeStaleTemporaries(), Host.DETACHED_DIR);
       removeStaleTemporaries(host.domains().removeStaleTemporaries(), Host.DOMAINS_DIR);
+      removeStaleTemporaries(host.ruleOwnership().removeStaleTemporaries(), Host.RULES_DIR);
       java.util.Set<String> stillNamed = new java.util.HashSet<>();
       for (Journal.Entry entry : host.journal().leftBehind()) {
         if (!recover(entry, recovered, failed)) {

@@ -21,6 +21,7 @@ final class Commands {
       new DomainCommand("check", Option.JSON, Option.DRY_RUN),
       new DomainCommand("prepare", Option.JSON, Option.DRY_RUN, Option.FORCE, Option.NOIOMMU),
       new DomainCommand("release", Option.JSON, Option.DRY_RUN),
+      new RulesCommand("list"), new RulesCommand("check", Option.JSON), new RulesCommand("apply", Option.DRY_RUN),
       new RecoverCommand(), new HookCommand()};
 
   static List<Command> all() {

@@ -21,16 +21,21 @@ final class ListCommands {
   private final VfioResolver vfio;
   private final Options options;
   private final PrintStream out;
+  /** The rule file that owns each device, read only for JSON. */
+  private final java.util.function.Supplier<Map<String, String>> ruleOwners;
 
-  ListCommands(Inventory inventory, VfioResolver vfio, Options options, PrintStream out) {
+  ListCommands(Inventory inventory, VfioResolver vfio, Options options, PrintStream out,
+      java.util.function.Supplier<Map<String, String>> ruleOwners) {
     this.inventory = inventory;
     this.vfio = vfio;
     this.options = options;
     this.out = out;
+    this.ruleOwners = ruleOwners;
   }
 
   private static ListCommands of(Invocation in) {
-    return new ListCommands(in.services().inventory(), in.services().vfio(), in.options(), in.out());
+    return new ListCommands(in.services().inventory(), in.services().vfio(), in.options(), in.out(),
+        in.services()::ruleOwners);
   }
 
   /** {@code list-devices [TYPE]}, and {@code list-overrides [TYPE]}: only the devices with an override. */
@@ -86,9 +91,11 @@ final class ListCommands {
         devices = List.of(); // an empty list is an answer, not an error, to a program
       }
       List<Object> rows = new ArrayList<>();
+      Map<String, String> owners = ruleOwners.get();
       for (DeviceInfo d : devices) {
         Map<String, Object> row = json(d);
         row.put("vfio_driver", bestVfio(d));
+        row.put("rule", owners.get(d.address()));
         rows.add(row);
       }
       out.print(Json.write(Map.of("devices", rows)));

@@ -28,11 +28,13 @@ final class StatusCommand extends Command {
 
   @Override
   int run(Invocation in) throws VfioctlException {
-    run(in.services().status(), in.services().settings().bus(), in.options(), in.out());
+    run(in.services().status(), in.services().settings().bus(), in.options(), in.out(), in.services().ruleOwners());
     return 0;
   }
 
-  static void run(StatusReader reader, String bus, Options o, PrintStream out) throws VfioctlException {
+  /** @param owners the rule file that owns each device a binding rule took */
+  static void run(StatusReader reader, String bus, Options o, PrintStream out, Map<String, String> owners)
+      throws VfioctlException {
     List<DeviceStatus> devices = new ArrayList<>();
     if (o.arguments().isEmpty()) {
       devices.addAll(reader.handedOver(bus, o.all()));
@@ -43,7 +45,11 @@ final class StatusCommand extends Command {
     }
     if (o.json()) {
       List<Object> rows = new ArrayList<>();
-      devices.forEach(d -> rows.add(json(d)));
+      devices.forEach(d -> {
+        Map<String, Object> row = json(d);
+        row.put("rule", owners.get(d.address()));
+        rows.add(row);
+      });
       out.print(Json.write(Map.of("devices", rows)));
       return;
     }
@@ -55,6 +61,10 @@ final class StatusCommand extends Command {
         out.println();
       }
       text(devices.get(i), out);
+      String rule = owners.get(devices.get(i).address());
+      if (rule != null) {
+        line(out, "rule", rule + " (binding rule; vfioctl rules check)");
+      }
     }
   }
 

@@ -27,6 +27,7 @@ public final class Host {
   public static final String COMMITTED_DIR = "/run/vfioctl/committed";
   public static final String DETACHED_DIR = "/run/vfioctl/detached";
   public static final String DOMAINS_DIR = "/run/vfioctl/domains";
+  public static final String RULES_DIR = "/run/vfioctl/rules";
   public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
   private static final SizeLimit RELEASE = SizeLimit.kib(4, "a kernel release");
 
@@ -38,6 +39,7 @@ public final class Host {
   private final Journal journal;
   private final DetachedDevices detached;
   private final PreparedDomains domains;
+  private final RuleOwnership owned;
 
   public Host(Path root, Sysfs sysfs, ModuleLoader modules) {
     this(root, sysfs, modules, new PersistedOverrides(new ConfinedRoot(root), CONF_DIR));
@@ -63,6 +65,7 @@ public final class Host {
     this.journal = journal;
     this.detached = new DetachedDevices(files, DETACHED_DIR);
     this.domains = new PreparedDomains(files, DOMAINS_DIR);
+    this.owned = new RuleOwnership(files, RULES_DIR);
   }
 
   /** The machine below {@code root}; modules are only really loaded when the root is {@code /}. */
@@ -111,6 +114,11 @@ public final class Host {
   /** What {@code domain prepare} detached for each domain. */
   public PreparedDomains domains() {
     return domains;
+  }
+
+  /** Which devices binding rules took. */
+  public RuleOwnership ruleOwnership() {
+    return owned;
   }
 
   /** Takes the global lock ({@link #LOCK_FILE}), waiting while another call holds it. */

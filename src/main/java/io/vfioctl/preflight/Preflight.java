@@ -39,6 +39,11 @@ public final class Preflight {
     this.safety = safety;
   }
 
+  /** The same checks, with what the host uses waived (a binding rule's {@code Force=yes}). */
+  public Preflight forced() {
+    return new Preflight(host, use, new Settings.Safety(true, safety.noIommu()));
+  }
+
   /**
    * A device a change moves, as the checks see it.
    *

@@ -68,8 +68,8 @@ class CommandLineTest {
   void optionsThatDoNotFitTheCommandAreRefused() {
     TestMachine m = new TestMachine(root);
     // The message used to leave out domain, with which --dry-run goes; it now comes from the table.
-    assertEquals("vfioctl: --dry-run goes with set-override, unset-override, load-override, detach, reattach, domain and"
-        + " libvirt-hook\n",
+    assertEquals("vfioctl: --dry-run goes with set-override, unset-override, load-override, detach, reattach, domain, rules"
+        + " apply and libvirt-hook\n",
         m.run("--dry-run", "list-devices").err());
     assertEquals(1, m.run("--all", "list-devices").code());
   }
@@ -80,7 +80,7 @@ class CommandLineTest {
     for (String[] args : new String[][] {{"--json", "recover"}, {"libvirt-hook", "guest", "prepare", "begin", "-", "--json"}}) {
       Result r = m.run(args);
       assertEquals(1, r.code(), r::toString);
-      assertEquals("vfioctl: --json goes with the list commands, vfio-driver, status and domain\n", r.err());
+      assertEquals("vfioctl: --json goes with the list commands, vfio-driver, status, domain and rules check\n", r.err());
       assertEquals(Usage.TEXT, r.out());
     }
     assertEquals(List.of(), m.kernel.writeLog());
@@ -141,7 +141,7 @@ class CommandLineTest {
       }
     }
     assertTrue(usage.contains(" --dry-run Print the planned writes and module loads; change nothing (with set-override,"
-        + " unset-override, load-override, detach, reattach, domain and libvirt-hook) "), Usage.TEXT);
+        + " unset-override, load-override, detach, reattach, domain, rules apply and libvirt-hook) "), Usage.TEXT);
     // The commands' lines name only options the table gives them.
     String commands = Usage.TEXT.substring(Usage.TEXT.indexOf("vfioctl commands:"), Usage.TEXT.indexOf("vfioctl options:"));
     int named = 0;
@@ -175,7 +175,7 @@ class CommandLineTest {
     assertEquals("vfioctl: --root needs a directory\n", m.run("--root=", "list-devices").err());
     assertEquals(1, m.run("-b", "../x", "list-devices").code());
     assertEquals(1, m.run("-b", "", "list-devices").code());
-    assertEquals("vfioctl: --json goes with the list commands, vfio-driver, status and domain\n",
+    assertEquals("vfioctl: --json goes with the list commands, vfio-driver, status, domain and rules check\n",
         m.run("--json", "set-override", "0000:00:02.0", "vfio-pci").err());
     assertEquals(java.util.List.of(), m.kernel.writeLog());
   }

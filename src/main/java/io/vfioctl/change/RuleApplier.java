@@ -1,0 +1,96 @@
+package io.vfioctl.change;
+
+import io.vfioctl.core.IoErrors;
+import io.vfioctl.core.Log;
+import io.vfioctl.core.VfioctlException;
+import io.vfioctl.host.Host;
+import io.vfioctl.host.RuleOwnership;
+import io.vfioctl.rules.Decision;
+import io.vfioctl.rules.Decisions;
+import io.vfioctl.rules.Rule;
+import io.vfioctl.rules.RuleSet;
+import io.vfioctl.sysfs.SysfsReadException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * {@code rules apply}: binds what the rules select and returns what they took earlier and no
+ * longer select, device by device (or group by group) through the engine's transactions and
+ * checks, under one lock; a device that fails is reported and the others go on.
+ */
+public final class RuleApplier {
+  private final Host host;
+  private final String bus;
+  private final Log log;
+  private final OverrideEngine engine;
+
+  public RuleApplier(Host host, String bus, Log log, OverrideEngine engine) {
+    this.host = host;
+    this.bus = bus;
+    this.log = log;
+    this.engine = engine;
+  }
+
+  /** The tally of an apply. */
+  public record Summary(int bound, int returned, int alreadyInEffect, int failed) {
+    @Override
+    public String toString() {
+      return bound + " bound, " + returned + " returned, " + alreadyInEffect + " already in effect, " + failed
+          + " failed";
+    }
+  }
+
+  /** @param failures told each device that failed, in one line */
+  public Summary apply(RuleSet rules, Consumer<String> failures) throws VfioctlException {
+    return engine.inSession(session -> {
+      Map<String, RuleOwnership.Owned> owned;
+      List<Decision> decisions;
+      try {
+        owned = new TreeMap<>(host.ruleOwnership().read());
+        decisions = Decisions.of(host, bus, rules);
+      } catch (IOException e) {
+        throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
+      }
+      int[] tally = new int[4];
+      for (Decision d : decisions) {
+        if (d.blocked().isPresent() && d.owner().isPresent()) {
+          log.debug(d.address() + ": " + d.blocked().get() + "; the rules no longer own it");
+          owned.remove(d.address());
+        }
+        try {
+          switch (d.action()) {
+            case BIND -> {
+              Rule r = d.rule().orElseThrow();
+              OverrideEngine.Scope scope = r.group() ? new OverrideEngine.Scope(true, false) : OverrideEngine.Scope.ONE;
+              count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
+              owned.put(d.address(), new RuleOwnership.Owned(r.name(), d.hostDriver()));
+            }
+            case RETURN -> {
+              count(tally, 1, session.override(d.address(), "", OverrideEngine.Scope.ONE, false));
+              owned.remove(d.address());
+            }
+            case NOTHING -> { }
+          }
+        } catch (VfioctlException | SysfsReadException e) {
+          tally[3]++;
+          failures.accept(e.getMessage());
+        }
+      }
+      if (!session.dryRun()) {
+        try {
+          host.ruleOwnership().write(owned);
+        } catch (IOException e) {
+          throw new VfioctlException("cannot write " + host.ruleOwnership().displayPath() + ": " + IoErrors.describe(e));
+        }
+      }
+      return new Summary(tally[0], tally[1], tally[2], tally[3]);
+    });
+  }
+
+  private static void count(int[] tally, int changed, OverrideEngine.Outcome outcome) {
+    tally[outcome == OverrideEngine.Outcome.CHANGED ? changed : 2]++;
+  }
+}

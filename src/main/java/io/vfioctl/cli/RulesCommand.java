@@ -1,0 +1,113 @@
+package io.vfioctl.cli;
+
+import io.vfioctl.change.RuleApplier;
+import io.vfioctl.core.IoErrors;
+import io.vfioctl.core.VfioctlException;
+import io.vfioctl.rules.Decision;
+import io.vfioctl.rules.Rule;
+import io.vfioctl.rules.RuleCheck;
+import io.vfioctl.rules.RuleSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code vfioctl rules list|check|apply}: the binding rules of {@code bind.d}; see vfioctl.bind(5). */
+final class RulesCommand extends Command {
+  /** @param action list, check or apply */
+  RulesCommand(String action, Option... options) {
+    super("rules " + action, "list|check|apply", 1, 1, options);
+  }
+
+  @Override
+  String family() {
+    return "rules";
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    RuleSet rules = in.services().rules();
+    boolean json = in.options().json();
+    if (!json) {
+      rules.errors().forEach(e -> in.err().println(in.prefix() + e));
+    }
+    boolean ok = switch (action()) {
+      case "list" -> list(rules, in.out());
+      case "check" -> check(in, rules);
+      default -> apply(in, rules);
+    };
+    return ok && rules.voids().isEmpty() ? 0 : 1;
+  }
+
+  private static boolean list(RuleSet rules, PrintStream out) {
+    rules.rules().forEach(r -> out.println(r.where() + ": " + r.describe()));
+    rules.masked().forEach(f -> out.println(f + ": masked"));
+    rules.voids().forEach(f -> out.println(f + ": void"));
+    if (rules.rules().isEmpty() && rules.masked().isEmpty() && rules.voids().isEmpty()) {
+      out.println("no rule files in /etc/vfioctl/bind.d, /run/vfioctl/bind.d or /usr/lib/vfioctl/bind.d");
+    }
+    return true;
+  }
+
+  private static boolean check(Invocation in, RuleSet rules) throws VfioctlException {
+    RuleCheck.Report report;
+    try {
+      report = in.services().ruleCheck().check(rules);
+    } catch (IOException e) {
+      throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
+    }
+    if (in.options().json()) {
+      List<Object> devices = new ArrayList<>();
+      report.rows().forEach(r -> devices.add(json(r)));
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("devices", devices);
+      doc.put("unmatched", report.unmatched().stream().map(Rule::where).toList());
+      doc.put("errors", rules.errors());
+      in.out().print(Json.write(doc));
+      return true;
+    }
+    for (RuleCheck.Row r : report.rows()) {
+      in.out().println(text(r));
+    }
+    report.unmatched().forEach(r -> in.out().println(r.where() + ": matches no device"));
+    return true;
+  }
+
+  private static String text(RuleCheck.Row r) {
+    Decision d = r.decision();
+    StringBuilder b = new StringBuilder(d.address()).append(' ');
+    b.append(d.rule().map(Rule::where).orElse("(no rule; owned by " + d.owner().orElse("") + ")")).append(": ");
+    b.append(switch (r.action()) {
+      case BIND -> r.target().isEmpty() ? d.rule().get().driver() : r.target();
+      case RETURN -> "returns to " + (d.hostDriver().isEmpty() ? "its host driver" : d.hostDriver());
+      case NOTHING -> d.rule().map(Rule::keepsHostDriver).orElse(false) ? "keeps its host driver" : "left alone";
+    });
+    b.append(r.inEffect() ? ", in effect" : ", not in effect");
+    r.problems().forEach(p -> b.append("; ").append(p));
+    return b.toString();
+  }
+
+  private static Map<String, Object> json(RuleCheck.Row r) {
+    Decision d = r.decision();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("device", d.address());
+    m.put("rule", d.rule().map(Rule::file).orElse(null));
+    m.put("line", d.rule().map(Rule::line).orElse(null));
+    m.put("owner", d.owner().orElse(null));
+    m.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("driver", r.target().isEmpty() ? null : r.target());
+    m.put("inEffect", r.inEffect());
+    m.put("refused", r.refused());
+    m.put("problems", r.problems());
+    return m;
+  }
+
+  private static boolean apply(Invocation in, RuleSet rules) throws VfioctlException {
+    RuleApplier.Summary summary = in.services().ruleApplier().apply(rules,
+        message -> in.err().println(in.prefix() + message));
+    in.out().println("rules apply: " + summary);
+    return summary.failed() == 0;
+  }
+}

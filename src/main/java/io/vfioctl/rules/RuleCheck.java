@@ -1,0 +1,111 @@
+package io.vfioctl.rules;
+
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.DeviceState;
+import io.vfioctl.core.GroupMember;
+import io.vfioctl.core.VfioctlException;
+import io.vfioctl.device.Bindings;
+import io.vfioctl.device.IommuGroups;
+import io.vfioctl.host.Host;
+import io.vfioctl.inuse.DeviceUse;
+import io.vfioctl.resolve.TargetResolver;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code rules check}: for every device a rule selects or the rules own, what it gets and
+ * whether that is in effect, with what stands in the way; and the rules that match nothing.
+ */
+public final class RuleCheck {
+  private final Host host;
+  private final String bus;
+  private final TargetResolver targets;
+
+  public RuleCheck(Host host, String bus, TargetResolver targets) {
+    this.host = host;
+    this.bus = bus;
+    this.targets = targets;
+  }
+
+  /**
+   * One device's row.
+   *
+   * @param target the driver it gets: resolved from the rule's word, empty for its host driver
+   * @param inEffect whether it has that now
+   * @param refused whether apply would refuse it (in use, without Force=yes)
+   */
+  public record Row(Decision decision, Decision.Action action, String target, boolean inEffect, boolean refused,
+      List<String> problems) {}
+
+  public record Report(List<Row> rows, List<Rule> unmatched) {}
+
+  public Report check(RuleSet rules) throws IOException {
+    List<Decision> decisions = Decisions.of(host, bus, rules);
+    Set<String> selected = new HashSet<>();
+    Set<String> used = new HashSet<>();
+    for (Decision d : decisions) {
+      if (d.action() == Decision.Action.BIND) {
+        selected.add(d.address());
+      }
+      d.rule().ifPresent(r -> used.add(r.file()));
+      d.shadowed().forEach(r -> used.add(r.file()));
+    }
+    DeviceUse use = new DeviceUse(host);
+    IommuGroups groups = new IommuGroups(host);
+    List<Row> rows = new ArrayList<>();
+    for (Decision d : decisions) {
+      rows.add(row(d, selected, use, groups));
+    }
+    List<Rule> unmatched = rules.rules().stream().filter(r -> !used.contains(r.file())).toList();
+    return new Report(rows, unmatched);
+  }
+
+  private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups) {
+    DevicePaths paths = DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
+    DeviceState now = Bindings.current(host, paths);
+    String current = now.driver().orElse("");
+    List<String> problems = new ArrayList<>();
+    d.blocked().ifPresent(problems::add);
+    d.shadowed().forEach(r -> problems.add("also matches " + r.where() + ", shadowed by an earlier file"));
+    Decision.Action action = d.action();
+    String target = "";
+    boolean refused = false;
+    if (action == Decision.Action.BIND) {
+      Rule rule = d.rule().orElseThrow();
+      try {
+        target = targets.resolve(paths, rule.driver()).driver();
+      } catch (VfioctlException e) {
+        problems.add(e.getMessage());
+        refused = true;
+      }
+      if (!target.equals(current) && Bindings.hostDriver(host, paths, now)) {
+        List<String> uses = use.uses(paths);
+        if (!uses.isEmpty()) {
+          refused |= !rule.force();
+          problems.add("in use: " + uses.get(0) + (rule.force() ? " (Force=yes takes it)" : "; selected but refused"));
+        }
+      }
+      Optional<IommuGroups.Group> group = groups.of(paths);
+      if (group.isEmpty()) {
+        problems.add("no IOMMU group");
+      } else if (!rule.group()) {
+        List<GroupMember> blockers = group.get().blockers(selected);
+        if (!blockers.isEmpty()) {
+          problems.add("group not viable: IOMMU group " + group.get().id() + " also holds "
+              + IommuGroups.Group.describe(blockers) + " (Group=yes takes the group)");
+        }
+      }
+    }
+    boolean inEffect = switch (action) {
+      case BIND -> !target.isEmpty() && target.equals(current);
+      case RETURN -> false;
+      case NOTHING -> true;
+    };
+    return new Row(d, action, target, inEffect, refused, List.copyOf(problems));
+  }
+}

@@ -1,0 +1,172 @@
+package io.vfioctl.cli;
+
+import static io.vfioctl.testing.TestMachine.EDU;
+import static io.vfioctl.testing.TestMachine.FN0;
+import static io.vfioctl.testing.TestMachine.FN1;
+import static io.vfioctl.testing.TestMachine.NIC;
+import static io.vfioctl.testing.TestMachine.VIRTIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vfioctl.testing.MachineTest;
+import io.vfioctl.testing.TestMachine.Result;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** rules list, check and apply on the standard simulated machine. */
+class RulesCommandTest extends MachineTest {
+  private static final String BIND_D = "etc/vfioctl/bind.d/";
+
+  private void rule(String name, String match, String bind) {
+    m.write(BIND_D + name, "[Match]\n" + match + "\n[Bind]\n" + bind + "\n");
+  }
+
+  private Result ok(String... args) {
+    Result r = m.run(args);
+    assertEquals(0, r.code(), r::toString);
+    return r;
+  }
+
+  private String owned() throws Exception {
+    var f = root.resolve("run/vfioctl/rules/owned");
+    return Files.exists(f) ? Files.readString(f) : "";
+  }
+
+  private void eth0Up() {
+    m.kernel.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/" + NIC + "/net/eth0")
+        .addFile("/sys/class/net/eth0/flags", "0x1003");
+    m.write("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+        + "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
+  }
+
+  @Test
+  void aRuleByVendorAndDeviceBindsTheVariantDriverAndASecondApplyChangesNothing() throws Exception {
+    rule("50-edu.conf", "Vendor=0x1234\nDevice=11e8", "Driver=vfio");
+    assertEquals("rules apply: 1 bound, 0 returned, 0 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    assertEquals(null, m.persisted(EDU), "a rule saves no per-address override");
+    assertEquals(EDU + " 50-edu.conf -\n", owned());
+    assertTrue(ok("status", EDU).out().contains("\n  rule         50-edu.conf (binding rule; vfioctl rules check)\n"));
+    assertTrue(ok("status", "--json", EDU).out().contains("\"rule\": \"50-edu.conf\""));
+    String listed = ok("list-devices", "--json").out();
+    assertTrue(listed.contains("\"rule\": \"50-edu.conf\""), listed);
+    assertTrue(listed.contains("\"rule\": null"), "a device no rule owns: " + listed);
+    int writes = m.kernel.writeLog().size();
+    assertEquals("rules apply: 0 bound, 0 returned, 1 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals(writes, m.kernel.writeLog().size(), "everything in effect: nothing written");
+  }
+
+  @Test
+  void aNoneRuleReadFirstKeepsADeviceALaterClassRuleWouldTake() {
+    rule("10-keep-nic.conf", "Address=" + NIC, "Driver=none");
+    rule("50-net.conf", "Class=network\nVendor=!1af4", "Driver=vfio\nGroup=yes");
+    Result r = ok("rules", "apply");
+    assertEquals("rules apply: 1 bound, 0 returned, 1 already in effect, 0 failed\n", r.out(), r::toString);
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(FN0));
+    assertEquals("vfio-pci", m.driver(FN1), "Group=yes takes FN0's group along");
+    assertEquals("virtio-pci", m.driver(VIRTIO), "negated vendor");
+  }
+
+  @Test
+  void removingARuleReturnsOnlyTheDevicesThatRuleOwned() throws Exception {
+    rule("50-edu.conf", "Vendor=1234", "Driver=vfio");
+    rule("60-virtio.conf", "Vendor=1af4", "Driver=vfio-pci");
+    ok("rules", "apply");
+    assertEquals("vfio-pci", m.driver(VIRTIO));
+    ok("detach", NIC);
+    Files.delete(root.resolve(BIND_D + "50-edu.conf"));
+    Result r = ok("rules", "apply");
+    assertEquals("rules apply: 0 bound, 1 returned, 1 already in effect, 0 failed\n", r.out());
+    assertEquals(null, m.driver(EDU), "edu has no host driver: back to none");
+    assertEquals(null, m.override(EDU));
+    assertEquals("vfio-pci", m.driver(VIRTIO));
+    assertEquals("vfio-pci", m.driver(NIC), "what detach took is not the rules' to return");
+    assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n", owned());
+  }
+
+  @Test
+  void aSavedOverrideAndADetachedDeviceBeatEveryRule() {
+    ok("set-override", VIRTIO, "virtio-pci");
+    ok("detach", FN0);
+    rule("50-all.conf", "Address=*", "Driver=vfio");
+    Result check = ok("rules", "check");
+    assertTrue(check.out().contains(VIRTIO + " /etc/vfioctl/bind.d/50-all.conf:1: vfio-pci, in effect; a saved"
+        + " override decides it (/etc/driverctl.d/pci-" + VIRTIO + ")") || check.out().contains("a saved override"
+        + " decides it"), check::toString);
+    ok("rules", "apply");
+    assertEquals("virtio-pci", m.driver(VIRTIO));
+    assertTrue(m.detachedFrom(FN0) != null);
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+  }
+
+  @Test
+  void aDeviceInUseIsRefusedUnlessForceWhileTheOthersGoOn() {
+    eth0Up();
+    rule("50-intel.conf", "Vendor=8086", "Driver=vfio\nGroup=yes");
+    Result check = ok("rules", "check");
+    assertTrue(check.out().contains(NIC + " /etc/vfioctl/bind.d/50-intel.conf:1: vfio-pci, not in effect; in use:"
+        + " its interface eth0 is up with route 10.0.2.0/24; selected but refused\n"), check::toString);
+    Result r = m.run("rules", "apply");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: " + NIC + " is in use: its interface eth0 is up"), r::toString);
+    assertEquals("rules apply: 1 bound, 0 returned, 1 already in effect, 1 failed\n", r.out(), "FN1 went with FN0");
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(FN0));
+    rule("50-intel.conf", "Vendor=8086", "Driver=vfio\nForce=yes");
+    assertTrue(ok("rules", "check").out().contains("(Force=yes takes it)"));
+    r = ok("rules", "apply");
+    assertTrue(r.err().contains("warning: taking " + NIC + " from e1000"), r::toString);
+    assertEquals("vfio-pci", m.driver(NIC));
+  }
+
+  @Test
+  void aVoidFileIsReportedTheOthersApplyAndTheExitIsNonZero() {
+    rule("10-typo.conf", "Vendr=1af4", "Driver=vfio");
+    rule("50-edu.conf", "Vendor=1234", "Driver=vfio");
+    Result r = m.run("rules", "apply");
+    assertEquals(1, r.code());
+    assertEquals("vfioctl: /etc/vfioctl/bind.d/10-typo.conf:2: unknown key Vendr in [Match]\n", r.err());
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    assertEquals("virtio-pci", m.driver(VIRTIO));
+    Result list = m.run("rules", "list");
+    assertEquals(1, list.code());
+    assertEquals("/etc/vfioctl/bind.d/50-edu.conf:1: Vendor=1234 -> vfio\n/etc/vfioctl/bind.d/10-typo.conf: void\n",
+        list.out());
+  }
+
+  @Test
+  void listShowsMaskedFilesAndCheckShadowingAndUnmatchedRules() throws Exception {
+    m.write("usr/lib/vfioctl/bind.d/20-vendor.conf", "[Match]\nVendor=1af4\n[Bind]\nDriver=vfio\n");
+    m.write("usr/lib/vfioctl/bind.d/30-masked.conf", "[Match]\nVendor=1234\n[Bind]\nDriver=vfio\n");
+    Files.createDirectories(root.resolve(BIND_D));
+    Files.createSymbolicLink(root.resolve(BIND_D + "30-masked.conf"), java.nio.file.Path.of("/dev/null"));
+    rule("40-virtio.conf", "Address=" + VIRTIO, "Driver=vfio-pci");
+    rule("90-nothing.conf", "Vendor=dead", "Driver=vfio");
+    assertEquals("/usr/lib/vfioctl/bind.d/20-vendor.conf:1: Vendor=1af4 -> vfio\n"
+        + "/etc/vfioctl/bind.d/40-virtio.conf:1: Address=" + VIRTIO + " -> vfio-pci\n"
+        + "/etc/vfioctl/bind.d/90-nothing.conf:1: Vendor=dead -> vfio\n"
+        + "/etc/vfioctl/bind.d/30-masked.conf: masked\n", ok("rules", "list").out());
+    assertEquals(VIRTIO + " /usr/lib/vfioctl/bind.d/20-vendor.conf:1: vfio-pci, not in effect; also matches"
+        + " /etc/vfioctl/bind.d/40-virtio.conf:1, shadowed by an earlier file\n"
+        + "/etc/vfioctl/bind.d/90-nothing.conf:1: matches no device\n", ok("rules", "check").out());
+    String json = ok("rules", "check", "--json").out();
+    assertTrue(json.contains("\"device\": \"" + VIRTIO + "\""), json);
+    assertTrue(json.contains("\"unmatched\": [\n    \"/etc/vfioctl/bind.d/90-nothing.conf:1\"\n  ]"), json);
+    assertTrue(json.contains("\"inEffect\": false"), json);
+  }
+
+  @Test
+  void aDryRunWritesNothingNotEvenTheRecord() throws Exception {
+    rule("50-edu.conf", "Vendor=1234", "Driver=vfio");
+    Result r = ok("rules", "apply", "--dry-run");
+    assertTrue(r.out().startsWith("modprobe edu_vfio_pci\nwrite /sys/bus/pci/devices/" + EDU + "/driver_override"),
+        r::toString);
+    assertTrue(r.out().endsWith("\nrules apply: 1 bound, 0 returned, 0 already in effect, 0 failed\n"), r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+    assertEquals("", owned());
+    assertFalse(Files.exists(root.resolve("run/vfioctl/rules")));
+  }
+}
