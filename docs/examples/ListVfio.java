@@ -1,9 +1,10 @@
+import io.vfioctl.api.DeviceStatus;
+import io.vfioctl.api.Domain;
+import io.vfioctl.api.HandoverCheck;
+import io.vfioctl.api.HostdevCheck;
+import io.vfioctl.api.Problem;
 import io.vfioctl.api.Vfioctl;
-import io.vfioctl.libvirt.Domain;
-import io.vfioctl.libvirt.DomainHandover;
-import io.vfioctl.libvirt.HostdevCheck;
-import io.vfioctl.status.DeviceStatus;
-import io.vfioctl.core.VfioctlException;
+import io.vfioctl.api.VfioctlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,6 +13,10 @@ import java.nio.file.Path;
  * with a domain XML, checks it as 'vfioctl domain check' does. Reads only.
  *
  *   java -cp target/vfioctl.jar docs/examples/ListVfio.java [ROOT [DOMAIN.xml]]
+ *
+ * It uses only the API module's exported package, io.vfioctl.api, so it also compiles as a module's client:
+ *
+ *   javac --module-path target/vfioctl.jar --add-modules io.vfioctl -d /tmp/list-vfio docs/examples/ListVfio.java
  */
 public class ListVfio {
   public static void main(String[] args) throws Exception {
@@ -28,9 +33,10 @@ public class ListVfio {
     }
     if (args.length > 1) {
       Domain domain = Vfioctl.parseDomain(Files.readAllBytes(Path.of(args[1])), args[1]);
-      DomainHandover.Report report = vfio.check(domain);
+      HandoverCheck report = vfio.check(domain);
       for (HostdevCheck h : report.hostdevs()) {
-        System.out.println(h.hostdev().address() + ": " + h.action() + " " + h.problems());
+        System.out.println(h.hostdev().address() + ": " + h.action() + " "
+            + h.problems().stream().map(Problem::text).toList());
       }
       System.out.println(report.ok() ? "the guest can start" : "the guest would not start");
     }

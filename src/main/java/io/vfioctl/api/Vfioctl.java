@@ -1,23 +1,16 @@
 package io.vfioctl.api;
 
+import io.vfioctl.app.Services;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.host.Host;
-import io.vfioctl.libvirt.Domain;
 import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.libvirt.DomainXml;
 import io.vfioctl.libvirt.DomainXmlException;
 import io.vfioctl.core.PciAddress;
-import io.vfioctl.device.DeviceLocator;
-import io.vfioctl.status.DeviceStatus;
-import io.vfioctl.core.Log;
 import io.vfioctl.change.OverrideEngine;
 import io.vfioctl.core.Settings;
 import io.vfioctl.status.StatusReader;
-import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.VfioResolver;
-import io.vfioctl.core.VfioctlException;
-import io.vfioctl.core.Action;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +23,15 @@ import java.util.Optional;
  * releases (reattaches) a set of PCI addresses or the hostdevs of a libvirt domain XML. It
  * works as the {@code vfioctl} command does, with the same checks, transactions and journal,
  * and shares its lock with every {@code vfioctl} process on the machine; it never prints, and
- * never exits the JVM: a failure is a {@link VfioctlException} with a one-line message.
+ * never exits the JVM: a failure is a {@link VfioctlException} with a one-line message. What it
+ * takes and returns are the types of this package only.
  *
  * <pre>{@code
  * Vfioctl vfio = Vfioctl.system();
  * for (DeviceStatus d : vfio.devices()) {
  *   System.out.println(d.address() + " " + d.driver().orElse("(none)"));
  * }
- * VfioResolver.Resolution best = vfio.bestVfioDriver("0000:3b:00.2");
+ * VfioResolution best = vfio.bestVfioDriver("0000:3b:00.2");
  * Domain guest = Vfioctl.parseDomain(Files.readAllBytes(Path.of("guest.xml")), "guest.xml");
  * if (vfio.check(guest).ok()) {
  *   vfio.prepare(guest);
@@ -51,13 +45,14 @@ import java.util.Optional;
  */
 public final class Vfioctl {
   private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
+  private static final io.vfioctl.core.Log SILENT = new LogAdapter(new Log() {});
 
   private final Host host;
-  private final Log log;
+  private final io.vfioctl.core.Log log;
   private final boolean dryRun;
   private final Settings.Safety safety;
 
-  private Vfioctl(Host host, Log log, boolean dryRun, Settings.Safety safety) {
+  private Vfioctl(Host host, io.vfioctl.core.Log log, boolean dryRun, Settings.Safety safety) {
     this.host = host;
     this.log = log;
     this.dryRun = dryRun;
@@ -74,14 +69,14 @@ public final class Vfioctl {
     return on(Host.at(root));
   }
 
-  /** A host built by the caller: a kernel simulator in tests ({@code new Host(root, simulator, simulator.moduleLoader())}). */
-  public static Vfioctl on(Host host) {
+  /** A host built inside vfioctl: a kernel simulator in tests ({@code new Host(root, simulator, simulator.moduleLoader())}). */
+  static Vfioctl on(Host host) {
     return new Vfioctl(host, SILENT, false, Settings.Safety.CHECKED);
   }
 
   /** Where warnings, steps and debug lines go; none by default. */
   public Vfioctl withLog(Log log) {
-    return new Vfioctl(host, log, dryRun, safety);
+    return new Vfioctl(host, new LogAdapter(log), dryRun, safety);
   }
 
   /** A dry run: plans and checks, reports the steps to the log as actions, changes nothing. */
@@ -101,38 +96,47 @@ public final class Vfioctl {
 
   /** Every PCI device, as {@code vfioctl status --all} shows it. */
   public List<DeviceStatus> devices() throws VfioctlException {
-    return status().handedOver(DeviceName.PCI, true);
+    return call(() -> status().handedOver(DeviceName.PCI, true)).stream().map(DeviceStatus::from).toList();
   }
 
   /** One device, as {@code vfioctl status DEV} shows it. */
   public DeviceStatus device(String address) throws VfioctlException {
-    return status().read(address);
+    return DeviceStatus.from(call(() -> status().read(address)));
   }
 
   /**
    * The VFIO drivers that fit a device, best first, with what decided (the alias each matched,
    * its wildcard fields, whether the ranking was a tie): {@code vfioctl vfio-driver --all}.
    */
-  public VfioResolver.Resolution bestVfioDriver(String address) throws VfioctlException {
-    return new VfioResolver(host).resolve(paths(address));
+  public VfioResolution bestVfioDriver(String address) throws VfioctlException {
+    return VfioResolution.from(call(() -> services().vfio().resolve(paths(address))));
   }
 
-  /** Reads a libvirt domain XML (hardened: no DTD, no entities, bounded size and depth). */
-  public static Domain parseDomain(byte[] xml, String sourceName) throws DomainXmlException {
-    return DomainXml.parse(xml, sourceName);
+  /**
+   * Reads a libvirt domain XML (hardened: no DTD, no entities, bounded size and depth).
+   *
+   * @throws VfioctlException for a document vfioctl refuses, as {@code sourceName:line: what}
+   */
+  public static Domain parseDomain(byte[] xml, String sourceName) throws VfioctlException {
+    try {
+      return Domain.from(DomainXml.parse(xml, sourceName));
+    } catch (DomainXmlException e) {
+      throw new VfioctlException(e.getMessage(), 1, e);
+    }
   }
 
   /** What each PCI hostdev of the domain gets, and whether the guest can start; changes nothing. */
-  public DomainHandover.Report check(Domain domain) throws VfioctlException {
-    return handover().check(domain);
+  public HandoverCheck check(Domain domain) throws VfioctlException {
+    return HandoverCheck.from(domain, call(() -> handover().check(domain.read())));
   }
 
   /** As {@link #check(Domain)}, for devices given by address, each to get its best-fit VFIO driver. */
-  public DomainHandover.Report check(List<String> addresses) throws VfioctlException {
-    return handover().checkDevices(parsed(addresses));
+  public HandoverCheck check(List<String> addresses) throws VfioctlException {
+    DomainHandover.Report report = call(() -> handover().checkDevices(parsed(addresses)));
+    return HandoverCheck.from(Domain.from(report.domain()), report);
   }
 
-  private List<PciAddress> parsed(List<String> addresses) throws VfioctlException {
+  private List<PciAddress> parsed(List<String> addresses) throws io.vfioctl.core.VfioctlException {
     List<PciAddress> parsed = new ArrayList<>();
     for (String a : addresses) {
       parsed.add(PciAddress.parse(paths(a).device().name()));
@@ -147,12 +151,12 @@ public final class Vfioctl {
    * @return the devices detached
    */
   public List<String> prepare(Domain domain) throws VfioctlException {
-    return handover().prepare(domain);
+    return call(() -> handover().prepare(domain.read()));
   }
 
   /** Reattaches what {@link #prepare(Domain)} detached for the domain. */
   public List<String> release(Domain domain) throws VfioctlException {
-    return handover().release(domain);
+    return call(() -> handover().release(domain.read()));
   }
 
   /**
@@ -163,12 +167,15 @@ public final class Vfioctl {
    * @return the devices detached (those already on their driver are left as they are)
    */
   public List<String> prepare(List<String> addresses) throws VfioctlException {
-    return handover().prepareDevices(parsed(addresses));
+    return call(() -> handover().prepareDevices(parsed(addresses)));
   }
 
   /** Reattaches devices as one transaction, as {@code vfioctl reattach} does each. */
   public void release(List<String> addresses) throws VfioctlException {
-    engine().reattachAll(addresses);
+    call(() -> {
+      engine().reattachAll(addresses);
+      return null;
+    });
   }
 
   private Settings settings() {
@@ -176,32 +183,37 @@ public final class Vfioctl {
         Settings::thisProcess, safety);
   }
 
+  /** The parts for one call: each call reads the host afresh. */
+  private Services services() {
+    return new Services(host, settings(), log);
+  }
+
   private StatusReader status() {
-    return new StatusReader(host, settings());
+    return services().status();
   }
 
   private OverrideEngine engine() {
-    return new OverrideEngine(host, settings(), log, new TargetResolver(host, new VfioResolver(host), log));
+    return services().engine();
   }
 
   private DomainHandover handover() {
-    VfioResolver vfio = new VfioResolver(host);
-    return new DomainHandover(host, settings(), log, new OverrideEngine(host, settings(), log,
-        new TargetResolver(host, vfio, log)), vfio);
+    return services().handover();
   }
 
-  private DevicePaths paths(String address) throws VfioctlException {
-    return new DeviceLocator(host, settings()).locate(address);
+  private DevicePaths paths(String address) throws io.vfioctl.core.VfioctlException {
+    return services().locator().locate(address);
   }
 
-  private static final Log SILENT = new Log() {
-    @Override
-    public void debug(String message) {}
+  /** A call into the engine; its failures become the API's. */
+  private interface Call<T> {
+    T run() throws io.vfioctl.core.VfioctlException;
+  }
 
-    @Override
-    public void warn(String message) {}
-
-    @Override
-    public void action(Action action) {}
-  };
+  private static <T> T call(Call<T> call) throws VfioctlException {
+    try {
+      return call.run();
+    } catch (io.vfioctl.core.VfioctlException e) {
+      throw VfioctlException.from(e);
+    }
+  }
 }

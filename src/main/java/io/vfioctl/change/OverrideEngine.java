@@ -1,37 +1,26 @@
 package io.vfioctl.change;
 
-import io.vfioctl.device.Bindings;
-import io.vfioctl.core.VfioctlException;
-import io.vfioctl.core.Log;
-import io.vfioctl.core.IoErrors;
-import io.vfioctl.core.Settings;
-import io.vfioctl.device.DeviceLocator;
-import io.vfioctl.device.Sriov;
-import io.vfioctl.device.IommuGroups;
-import io.vfioctl.inuse.DeviceUse;
-import io.vfioctl.inuse.VfioUsers;
-import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.Target;
-
 import io.vfioctl.core.Action;
-import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.InvalidNameException;
+import io.vfioctl.core.IoErrors;
+import io.vfioctl.core.Log;
 import io.vfioctl.core.Names;
-import io.vfioctl.core.OverridePlan;
+import io.vfioctl.core.Settings;
+import io.vfioctl.core.VfioctlException;
+import io.vfioctl.device.DeviceLocator;
 import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
-import io.vfioctl.host.ModuleLoadException;
 import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.inuse.DeviceUse;
+import io.vfioctl.preflight.Preflight;
+import io.vfioctl.preflight.Problem;
+import io.vfioctl.resolve.TargetResolver;
 import io.vfioctl.sysfs.SysfsReadException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -47,10 +36,8 @@ public final class OverrideEngine {
   private final DeviceLocator locator;
   private final Interruption interruption;
   private final Restorer restorer;
-  private final IommuGroups groups;
-  private final Sriov sriov;
-  /** What the host uses, as seen at the start of the call under way. */
-  private DeviceUse use;
+  private final Planner planner;
+  private final NoIommuMode noIommuMode;
 
   public OverrideEngine(Host host, Settings settings, Log log, TargetResolver targets) {
     this(host, settings, log, targets, new Interruption());
@@ -65,8 +52,8 @@ public final class OverrideEngine {
     this.locator = new DeviceLocator(host, settings);
     this.interruption = interruption;
     this.restorer = new Restorer(host, log);
-    this.groups = new IommuGroups(host);
-    this.sriov = new Sriov(host);
+    this.planner = new Planner(host, settings, log, targets, locator);
+    this.noIommuMode = new NoIommuMode(host, settings.safety(), log);
   }
 
   /** What a change did: moved the device, or found it already as asked (nothing written). */
@@ -85,18 +72,6 @@ public final class OverrideEngine {
     public static final Scope ONE = new Scope(false, false);
   }
 
-  /** What a command asks of each device. */
-  private sealed interface Intent {}
-
-  /** driverctl's override: {@code word} names a driver, {@code vfio} or nothing ({@code ""}: clear it). */
-  private record SetOverride(String word, boolean save) implements Intent {}
-
-  /** Hands the device to {@code word}'s driver, recording where it came from; saves nothing. */
-  private record Detach(String word) implements Intent {}
-
-  /** Returns the device to what detach recorded, or to its default driver. */
-  private record Reattach() implements Intent {}
-
   /** Makes {@code driver} the driver of {@code device} and, unless {@code --nosave}, saves it. */
   public Outcome set(String device, String driver) throws VfioctlException {
     return set(device, driver, Scope.ONE);
@@ -105,7 +80,7 @@ public final class OverrideEngine {
   public Outcome set(String device, String driver, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
     String word = validDriver(driver);
-    return locked(() -> change(expand(paths, scope), new SetOverride(word, settings.save())));
+    return locked(checks -> change(planner.expand(paths, scope), new Intent.SetOverride(word, settings.save()), checks));
   }
 
   /** Clears the override, lets the default driver take the device and forgets the saved one. */
@@ -115,7 +90,7 @@ public final class OverrideEngine {
 
   public Outcome unset(String device, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
-    return locked(() -> change(expand(paths, scope), new SetOverride("", settings.save())));
+    return locked(checks -> change(planner.expand(paths, scope), new Intent.SetOverride("", settings.save()), checks));
   }
 
   /**
@@ -125,13 +100,13 @@ public final class OverrideEngine {
   public Outcome detach(String device, Optional<String> driver, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
     String word = driver.isPresent() ? validDriver(driver.get()) : TargetResolver.BEST_VFIO;
-    return locked(() -> change(expand(paths, scope), new Detach(word)));
+    return locked(checks -> change(planner.expand(paths, scope), new Intent.Detach(word), checks));
   }
 
   /** {@code reattach}: restores what {@link #detach} recorded, or lets the default driver take the device. */
   public Outcome reattach(String device, Scope scope) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
-    return locked(() -> change(expand(paths, scope), new Reattach()));
+    return locked(checks -> change(planner.expand(paths, scope), new Intent.Reattach(), checks));
   }
 
   /** One device of {@link #detachAll}: its name and the driver word ({@code vfio} for the best fit). */
@@ -139,20 +114,60 @@ public final class OverrideEngine {
 
   /** Detaches several devices, each to its own driver, as one transaction (a domain's hostdevs). */
   public Outcome detachAll(List<Detachment> devices) throws VfioctlException {
-    List<Request> requests = new ArrayList<>();
-    for (Detachment d : devices) {
-      requests.add(new Request(locator.locate(d.device()), new Detach(validDriver(d.driver()))));
-    }
-    return locked(() -> change(requests));
+    List<Planner.Request> requests = detachments(devices);
+    return locked(checks -> change(requests, checks));
   }
 
   /** Reattaches several devices as one transaction. */
   public Outcome reattachAll(List<String> devices) throws VfioctlException {
-    List<Request> requests = new ArrayList<>();
-    for (String d : devices) {
-      requests.add(new Request(locator.locate(d), new Reattach()));
+    List<Planner.Request> requests = reattachments(devices);
+    return locked(checks -> change(requests, checks));
+  }
+
+  private List<Planner.Request> detachments(List<Detachment> devices) throws VfioctlException {
+    List<Planner.Request> requests = new ArrayList<>();
+    for (Detachment d : devices) {
+      requests.add(new Planner.Request(locator.locate(d.device()), new Intent.Detach(validDriver(d.driver()))));
     }
-    return locked(() -> change(requests));
+    return requests;
+  }
+
+  private List<Planner.Request> reattachments(List<String> devices) throws VfioctlException {
+    List<Planner.Request> requests = new ArrayList<>();
+    for (String d : devices) {
+      requests.add(new Planner.Request(locator.locate(d), new Intent.Reattach()));
+    }
+    return requests;
+  }
+
+  /** What a call may do while it holds the lock: transactions with the call's checks, no second lock. */
+  public final class Session {
+    private final Preflight checks;
+
+    private Session(Preflight checks) {
+      this.checks = checks;
+    }
+
+    public Outcome detachAll(List<Detachment> devices) throws VfioctlException {
+      return change(detachments(devices), checks);
+    }
+
+    public Outcome reattachAll(List<String> devices) throws VfioctlException {
+      return change(reattachments(devices), checks);
+    }
+  }
+
+  /** Work that holds the lock throughout. */
+  public interface Work<T> {
+    T run(Session session) throws VfioctlException;
+  }
+
+  /**
+   * Runs {@code work} under the global lock (none in a dry run), after recovery, so that what it
+   * reads and writes besides the devices (a domain's list) stays consistent with their moves.
+   */
+  public <T> T inSession(Work<T> work) throws VfioctlException {
+    return locked(checks -> work.run(new Session(checks)));
   }
 
   /**
@@ -163,7 +178,7 @@ public final class OverrideEngine {
    */
   public Optional<Outcome> load(String device) throws VfioctlException {
     DevicePaths paths = locator.locate(device);
-    return locked(() -> loadSaved(paths));
+    return locked(checks -> loadSaved(paths, checks));
   }
 
   /**
@@ -172,7 +187,7 @@ public final class OverrideEngine {
    * and the others are still applied.
    */
   public LoadSummary loadAll(Consumer<String> failures) throws VfioctlException {
-    return locked(() -> {
+    return locked(checks -> {
       int applied = 0;
       int unchanged = 0;
       int failed = 0;
@@ -185,7 +200,7 @@ public final class OverrideEngine {
             log.debug("skipping " + entry.device() + ": no such device");
             continue;
           }
-          Optional<Outcome> outcome = loadSaved(paths.get());
+          Optional<Outcome> outcome = loadSaved(paths.get(), checks);
           if (outcome.orElse(Outcome.ALREADY_IN_EFFECT) == Outcome.CHANGED) {
             applied++;
           } else {
@@ -208,13 +223,8 @@ public final class OverrideEngine {
     }
   }
 
-  private Optional<Outcome> loadSaved(DevicePaths paths) throws VfioctlException {
-    Optional<String> saved;
-    try {
-      saved = host.persisted().read(paths.device());
-    } catch (IOException e) {
-      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
-    }
+  private Optional<Outcome> loadSaved(DevicePaths paths, Preflight checks) throws VfioctlException {
+    Optional<String> saved = planner.savedNow(paths);
     if (saved.isEmpty()) {
       return Optional.empty();
     }
@@ -225,7 +235,7 @@ public final class OverrideEngine {
       throw new VfioctlException(host.persisted().displayPath(paths.device()) + ": " + e.getMessage()
           + "; fix or remove the file");
     }
-    return Optional.of(change(List.of(paths), new SetOverride(word, false)));
+    return Optional.of(change(List.of(paths), new Intent.SetOverride(word, false), checks));
   }
 
   private static String validDriver(String driver) throws VfioctlException {
@@ -236,8 +246,9 @@ public final class OverrideEngine {
     }
   }
 
-  private DeviceState state(DevicePaths paths) {
-    return Bindings.current(host, paths);
+  /** A call's work, given the checks of that call. */
+  private interface Call<T> {
+    T run(Preflight checks) throws VfioctlException;
   }
 
   private interface Locked<T> {
@@ -247,19 +258,16 @@ public final class OverrideEngine {
   /**
    * Runs {@code action} holding the global lock, after rolling back what an interrupted call
    * left (so that no change starts from a half-made state); a dry run changes nothing and takes
-   * no lock.
+   * no lock. The checks look once at what the host uses, then, for the whole call (load-override
+   * --all's many devices): moving one device takes only that device's interfaces and disks away.
    */
-  private <T> T locked(Locked<T> action) throws VfioctlException {
+  private <T> T locked(Call<T> action) throws VfioctlException {
     if (settings.dryRun()) {
-      use = new DeviceUse(host);
-      return action.run();
+      return action.run(new Preflight(host, new DeviceUse(host), settings.safety()));
     }
     return withLock(() -> {
       new Recovery(host, log, restorer).run();
-      // One look at what the host uses serves the whole call (load-override --all's many devices):
-      // moving one device takes only that device's interfaces and disks away.
-      use = new DeviceUse(host);
-      return action.run();
+      return action.run(new Preflight(host, new DeviceUse(host), settings.safety()));
     });
   }
 
@@ -280,104 +288,33 @@ public final class OverrideEngine {
     }
   }
 
-  /** A VFIO-bound device that a process holds would block the unbind until it lets go. */
-  private void refuseIfHeld(DevicePaths paths) throws VfioctlException {
-    Optional<String> holder = new VfioUsers(host).holder(paths);
-    if (holder.isPresent()) {
-      throw new VfioctlException(paths.device() + " is in use by " + holder.get() + "; unbinding it would wait until"
-          + " that process lets go: stop it (shut the guest down, or detach the device from it) first");
-    }
-  }
-
-  private Optional<String> savedNow(DevicePaths paths) throws VfioctlException {
-    try {
-      return host.persisted().read(paths.device());
-    } catch (IOException e) {
-      throw new VfioctlException("cannot read " + host.persisted().displayPath(paths.device()) + ": " + IoErrors.describe(e));
-    }
-  }
-
-  private OverridePlan plan(DevicePaths paths, Target target, String word, boolean save, DeviceState before) {
-    Optional<String> persist = save ? Optional.of(host.persisted().displayPath(paths.device())) : Optional.empty();
-    return OverridePlan.of(before, new OverridePlan.Request(
-        paths, target.driver(), target.moduleToLoad(), settings.probe(), persist, word));
-  }
-
-  private void loadModule(DevicePaths paths, Target target, String word, Log notes) throws VfioctlException {
-    if (target.moduleToLoad().isEmpty()) {
-      return;
-    }
-    String module = target.moduleToLoad().get();
-    notes.action(new Action.LoadModule(module));
-    notes.debug("loading driver " + module + (host.modules().isLive() ? "" : " (recorded only: root is not /)"));
-    try {
-      host.modules().load(module);
-    } catch (ModuleLoadException e) {
-      throw new VfioctlException(targets.moduleRefused(paths, word, module, e.getMessage()));
-    }
-  }
-
-
-  /**
-   * The devices a command acts on: {@code device} itself, or its VFs ({@code --vfs}), each with
-   * the other endpoints of its IOMMU group ({@code --group}); in address order, each once.
-   */
-  private List<DevicePaths> expand(DevicePaths device, Scope scope) throws VfioctlException {
-    List<DevicePaths> base = List.of(device);
-    if (scope.vfs()) {
-      List<String> vfs = sriov.virtfns(device.dir());
-      if (vfs.isEmpty()) {
-        throw new VfioctlException(device.device() + " has no VFs (its sriov_numvfs is 0 or absent), so --vfs has"
-            + " nothing to act on");
-      }
-      base = new ArrayList<>();
-      for (String vf : vfs) {
-        base.add(locator.locate(vf));
-      }
-    }
-    if (!scope.group()) {
-      return base;
-    }
-    TreeMap<String, DevicePaths> all = new TreeMap<>();
-    for (DevicePaths d : base) {
-      IommuGroups.Group group = groups.of(d).orElseThrow(() -> new VfioctlException(d.device()
-          + " has no IOMMU group, so --group has nothing to act on"));
-      for (GroupMember m : group.endpoints()) {
-        all.put(m.device(), m.device().equals(d.device().name()) ? d : locator.locate(m.device()));
-      }
-    }
-    return List.copyOf(all.values());
-  }
-
   /**
    * Plans every device's move, checks them all, then carries them out as one transaction; the
    * caller holds the lock (or it is a dry run).
    */
-  private Outcome change(List<DevicePaths> devices, Intent intent) throws VfioctlException {
-    List<Request> requests = new ArrayList<>();
-    devices.forEach(d -> requests.add(new Request(d, intent)));
-    return change(requests);
+  private Outcome change(List<DevicePaths> devices, Intent intent, Preflight checks) throws VfioctlException {
+    List<Planner.Request> requests = new ArrayList<>();
+    devices.forEach(d -> requests.add(new Planner.Request(d, intent)));
+    return change(requests, checks);
   }
 
-  /** One device of a change and what is asked of it. */
-  private record Request(DevicePaths paths, Intent intent) {}
-
-  private Outcome change(List<Request> requests) throws VfioctlException {
+  private Outcome change(List<Planner.Request> requests, Preflight checks) throws VfioctlException {
     // Planned first without loading any module, so that a refusal leaves the host untouched
     // (loading a host driver's module binds every unbound device it matches).
-    List<Planned> planned = planAll(requests, false);
-    List<Planned> changing = planned.stream().filter(p -> p.move().changes()).toList();
-    refuseUnsafe(changing);
-    reportGroups(changing);
+    List<Planner.Planned> planned = planner.planAll(requests, false);
+    List<Planner.Planned> changing = changing(planned);
+    List<Preflight.Subject> subjects = subjects(changing);
+    refuseOrWarn(checks.moves(subjects));
+    checks.groups(subjects, log);
     if (!settings.dryRun() && planned.stream().anyMatch(p -> p.move().steps().stream()
         .anyMatch(a -> a instanceof Action.LoadModule))) {
       // Once loaded, a module's driver has its real name: planned again with it.
-      planned = planAll(requests, true);
-      changing = planned.stream().filter(p -> p.move().changes()).toList();
-      refuseUnsafe(changing);
+      planned = planner.planAll(requests, true);
+      changing = changing(planned);
+      refuseOrWarn(checks.moves(subjects(changing)));
     }
     planned.forEach(p -> p.notes().replayTo(log));
-    Optional<Action.Write> noIommu = noIommuMode(changing);
+    Optional<Action.Write> noIommu = noIommuMode.needed(changing);
     if (settings.dryRun()) {
       noIommu.ifPresent(log::action);
       planned.forEach(p -> p.move().steps().forEach(log::action));
@@ -385,169 +322,41 @@ public final class OverrideEngine {
       return changing.isEmpty() ? Outcome.ALREADY_IN_EFFECT : Outcome.CHANGED;
     }
     if (changing.isEmpty()) {
-      for (Planned p : planned) {
+      for (Planner.Planned p : planned) {
         log.debug(p.move().paths().device() + " is already bound as asked; nothing to do");
       }
-      new Transaction(host, log, interruption, restorer, targets, settings.owner().get()).run(List.of());
       forgetSpent(planned);
       return Outcome.ALREADY_IN_EFFECT;
     }
-    List<Move> moves = changing.stream().map(Planned::move).toList();
-    withNoIommuMode(noIommu, () -> {
-      new Transaction(host, log, interruption, restorer, targets, settings.owner().get()).run(moves);
-      return null;
-    });
+    List<Move> moves = changing.stream().map(Planner.Planned::move).toList();
+    noIommuMode.around(noIommu,
+        () -> new Transaction(host, log, interruption, restorer, targets, settings.owner().get()).run(moves));
     forgetSpent(planned.stream().filter(p -> !p.move().changes()).toList());
-    warnSaved(requests.stream().filter(r -> r.intent() instanceof Reattach).map(Request::paths).toList());
+    warnSaved(requests.stream().filter(r -> r.intent() instanceof Intent.Reattach).map(Planner.Request::paths).toList());
     return Outcome.CHANGED;
   }
 
-  /** A move and what the checks need to know of it. */
-  private record Planned(Move move, boolean toVfio, Optional<IommuGroups.Group> group, BufferedLog notes) {}
-
-  private List<Planned> planAll(List<Request> requests, boolean load) throws VfioctlException {
-    List<Planned> planned = new ArrayList<>();
-    for (Request r : requests) {
-      planned.add(plan(r.paths(), r.intent(), load));
-    }
-    return planned;
+  private static List<Planner.Planned> changing(List<Planner.Planned> planned) {
+    return planned.stream().filter(p -> p.move().changes()).toList();
   }
 
-  /** @param load whether to load the target's module now (and say what is set, for --verbose) */
-  private Planned plan(DevicePaths paths, Intent intent, boolean load) throws VfioctlException {
-    if (intent instanceof Reattach) {
-      return new Planned(planReattach(paths), false, Optional.empty(), new BufferedLog());
-    }
-    String word = intent instanceof SetOverride o ? o.word() : ((Detach) intent).word();
-    boolean save = intent instanceof SetOverride o && o.save();
-    BufferedLog notes = new BufferedLog();
-    TargetResolver resolver = targets.withLog(notes);
-    Target target = word.isEmpty() ? Target.CLEAR : resolver.resolve(paths, word);
-    if (target.driver().isEmpty() || target.driver().equals(DeviceState.NO_DRIVER)) {
-      notes.debug("unsetting driver override for " + paths.device());
-    } else {
-      notes.debug("setting driver override for " + paths.device() + ": " + target.driver());
-    }
-    if (load) {
-      loadModule(paths, target, word, notes);
-      target = resolver.confirm(target, word);
-    }
-    DeviceState before = state(paths);
-    OverridePlan plan = plan(paths, target, word, save, before);
-    boolean toVfio = word.equals(TargetResolver.BEST_VFIO) || GroupMember.isVfioDriver(target.driver());
-    List<Action> steps = new ArrayList<>(plan.steps());
-    Optional<DeviceState> record = recorded(paths);
-    if (intent instanceof Detach && record.isEmpty() && steps.stream().anyMatch(a -> !(a instanceof Action.LoadModule))) {
-      steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
-    }
-    Optional<IommuGroups.Group> group = toVfio ? groups.of(paths) : Optional.empty();
-    DeviceState goal = new DeviceState(target.driver().isEmpty() ? Optional.empty() : Optional.of(target.driver()),
-        plan.expectedDriver());
-    Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
-        : plan.expectedDriver().get().isEmpty() ? new Move.AnyDriver() : new Move.Driver(plan.expectedDriver().get());
-    // set-override, unset-override and load-override take the device over: what detach recorded
-    // no longer says where reattach should return it.
-    List<Action> afterwards = intent instanceof SetOverride && record.isPresent()
-        ? List.of(new Action.ForgetOriginal(host.detached().displayPath(paths.device()))) : List.of();
-    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group,
-        notes);
+  private static List<Preflight.Subject> subjects(List<Planner.Planned> planned) {
+    return planned.stream().map(Planner.Planned::subject).toList();
   }
 
-  /** vfio's switch for binding devices no IOMMU protects. */
-  static final String NOIOMMU_MODE = "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode";
-
-  /**
-   * With {@code --noiommu}, vfio's unsafe no-IOMMU mode for the devices without a group: turned
-   * on before the change (a global switch, not a device's step), and off again if the change
-   * is rolled back.
-   */
-  private Optional<Action.Write> noIommuMode(List<Planned> changing) {
-    boolean needed = settings.safety().noIommu() && changing.stream().anyMatch(p -> p.toVfio() && p.group().isEmpty());
-    Optional<String> mode = needed ? host.sysfs().read(NOIOMMU_MODE).map(String::strip) : Optional.empty();
-    return mode.filter(m -> !m.equals("Y") && !m.equals("1")).map(m -> new Action.Write(NOIOMMU_MODE, "1"));
-  }
-
-  private <T> T withNoIommuMode(Optional<Action.Write> enable, Locked<T> change) throws VfioctlException {
-    if (enable.isEmpty()) {
-      return change.run();
-    }
-    log.action(enable.get());
-    try {
-      host.sysfs().write(enable.get().path(), enable.get().value());
-    } catch (io.vfioctl.sysfs.SysfsWriteException e) {
-      throw new VfioctlException("cannot turn on vfio's no-IOMMU mode: " + e.getMessage() + "; nothing changed");
-    }
-    try {
-      return change.run();
-    } catch (VfioctlException | RuntimeException e) {
-      Action.Write off = new Action.Write(NOIOMMU_MODE, "0");
-      log.action(off);
-      try {
-        host.sysfs().write(off.path(), off.value());
-      } catch (io.vfioctl.sysfs.SysfsWriteException again) {
-        log.warn("vfio's no-IOMMU mode stays on: " + again.getMessage());
+  /** A change is refused on the first problem that refuses; those before it are warnings. */
+  private void refuseOrWarn(List<Problem> problems) throws VfioctlException {
+    for (Problem p : problems) {
+      if (p.refuses()) {
+        throw new VfioctlException(p.text());
       }
-      throw e;
-    }
-  }
-
-  private static int firstWrite(List<Action> steps) {
-    int i = 0;
-    while (i < steps.size() && steps.get(i) instanceof Action.LoadModule) {
-      i++;
-    }
-    return i;
-  }
-
-  /**
-   * Back to what detach recorded: its driver bound explicitly, its override restored; without a
-   * record, the override cleared and the device probed, unless a host driver already has it.
-   */
-  private Move planReattach(DevicePaths paths) throws VfioctlException {
-    DeviceState before = state(paths);
-    Optional<DeviceState> record = recorded(paths);
-    String recordPath = host.detached().displayPath(paths.device());
-    if (record.isPresent()) {
-      List<Action> steps = new ArrayList<>(OverridePlan.restore(paths, record.get(), before));
-      return new Move(paths, before, savedNow(paths), record, steps, new Move.Exactly(record.get()), record.get(),
-          List.of(new Action.ForgetOriginal(recordPath)));
-    }
-    boolean hostBound = before.driver().isPresent() && !host.sysfs().exists(paths.file("vfio-dev"))
-        && !GroupMember.isVfioDriver(before.driver().get());
-    List<Action> steps = new ArrayList<>();
-    if (before.override().isPresent()) {
-      steps.add(new Action.Write(paths.driverOverride(), ""));
-    }
-    Move.Expect expect = new Move.Unchecked();
-    if (!hostBound || before.override().isPresent()) {
-      if (before.driver().isPresent()) {
-        steps.add(new Action.Write(paths.unbind(), paths.device().name()));
-      }
-      if (settings.probe()) {
-        steps.add(new Action.Write(paths.driversProbe(), paths.device().name()));
-        expect = new Move.AnyDriver();
-      }
-    }
-    if (!hostBound) {
-      log.debug("no detach of " + paths.device() + " is recorded: letting its default driver take it");
-    }
-    return new Move(paths, before, savedNow(paths), record, steps, expect, new DeviceState(Optional.empty(),
-        Optional.of("")), List.of());
-  }
-
-  private Optional<DeviceState> recorded(DevicePaths paths) throws VfioctlException {
-    try {
-      return host.detached().read(paths.device());
-    } catch (IOException e) {
-      String file = host.detached().displayPath(paths.device());
-      throw new VfioctlException("cannot read " + file + ": " + IoErrors.describe(e) + "; remove it (it only records"
-          + " what detach took " + paths.device() + " from)");
+      log.warn(p.text());
     }
   }
 
   /** A record that names the state its device is already in has done its work (a reattach cut short after the move). */
-  private void forgetSpent(List<Planned> unchanged) {
-    for (Planned p : unchanged) {
+  private void forgetSpent(List<Planner.Planned> unchanged) {
+    for (Planner.Planned p : unchanged) {
       Move m = p.move();
       boolean spent = m.recordBefore().isPresent() && (m.recordBefore().get().equals(m.before())
           || m.afterwards().stream().anyMatch(a -> a instanceof Action.ForgetOriginal));
@@ -563,82 +372,10 @@ public final class OverrideEngine {
 
   private void warnSaved(List<DevicePaths> devices) throws VfioctlException {
     for (DevicePaths d : devices) {
-      Optional<String> saved = savedNow(d);
+      Optional<String> saved = planner.savedNow(d);
       if (saved.isPresent()) {
         log.warn("a saved override binds " + d.device() + " to " + Names.printable(saved.get()) + " again at the next"
             + " boot; 'vfioctl unset-override " + d.device().name() + "' forgets it");
-      }
-    }
-  }
-
-  /** Every check before anything is written: a refusal leaves every device as it was. */
-  private void refuseUnsafe(List<Planned> changing) throws VfioctlException {
-    for (Planned p : changing) {
-      Move m = p.move();
-      if (m.unbinds()) {
-        refuseIfHeld(m.paths());
-        refuseIfInUse(m);
-      }
-      if (p.toVfio() && p.group().isEmpty() && !settings.safety().noIommu()) {
-        String why = groups.anyGroups() ? "it is outside every IOMMU group"
-            : "no IOMMU is enabled (" + IommuGroups.GROUPS + " is empty)";
-        throw new VfioctlException(m.paths().device() + " has no IOMMU group: " + why + ", so VFIO cannot isolate it;"
-            + " enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line), or pass --noiommu for"
-            + " vfio's unsafe no-IOMMU mode");
-      }
-    }
-  }
-
-  /**
-   * A host driver's device that the host uses (an interface up, a mounted disk, the console):
-   * unbinding it would take that away. {@code --force} takes it all the same, with a warning.
-   */
-  private void refuseIfInUse(Move m) throws VfioctlException {
-    boolean hostDriver = m.before().driver().isPresent() && !host.sysfs().exists(m.paths().file("vfio-dev"));
-    if (!hostDriver) {
-      return;
-    }
-    List<String> uses = use.uses(m.paths());
-    if (uses.isEmpty()) {
-      return;
-    }
-    String device = m.paths().device().name();
-    if (settings.safety().force()) {
-      log.warn("taking " + device + " from " + m.before().driver().get() + " although " + uses.get(0) + " (--force)");
-      return;
-    }
-    throw new VfioctlException(device + " is in use: " + uses.get(0) + (uses.size() > 1 ? " (and " + (uses.size() - 1)
-        + " more: vfioctl status " + device + ")" : "") + "; stop using it first, or pass --force");
-  }
-
-  /** Before binding VFIO: which other devices share each group, and whether it will be viable. */
-  private void reportGroups(List<Planned> changing) {
-    Set<String> moving = new HashSet<>();
-    changing.stream().filter(Planned::toVfio).forEach(p -> moving.add(p.move().paths().device().name()));
-    Set<String> reported = new HashSet<>();
-    for (Planned p : changing) {
-      if (!p.toVfio()) {
-        continue;
-      }
-      DevicePaths d = p.move().paths();
-      Optional<IommuGroups.Group> group = p.group();
-      if (group.isEmpty()) {
-        log.warn("binding " + d.device() + " without an IOMMU (--noiommu): a guest given it can reach all of the"
-            + " host's memory");
-        continue;
-      }
-      if (!reported.add(group.get().id())) {
-        continue;
-      }
-      List<GroupMember> blockers = group.get().blockers(moving);
-      List<GroupMember> others = group.get().members().stream().filter(m -> !moving.contains(m.device())).toList();
-      if (!blockers.isEmpty()) {
-        log.warn("IOMMU group " + group.get().id() + " of " + d.device() + " will not be viable for VFIO while "
-            + IommuGroups.Group.describe(blockers) + (blockers.size() == 1 ? " stays" : " stay") + " bound to a host"
-            + " driver: detach " + (blockers.size() == 1 ? "it" : "them") + " too, or use --group");
-      } else if (!others.isEmpty()) {
-        log.debug("IOMMU group " + group.get().id() + " also holds " + IommuGroups.Group.describe(others)
-            + "; it will be viable");
       }
     }
   }

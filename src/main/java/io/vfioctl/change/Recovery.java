@@ -40,10 +40,9 @@ public final class Recovery {
     List<String> recovered = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     try {
-      int stale = host.persisted().removeStaleTemporaries();
-      if (stale > 0) {
-        log.debug("removed " + stale + " temporary file(s) an interrupted call left in " + Host.CONF_DIR);
-      }
+      removeStaleTemporaries(host.persisted().removeStaleTemporaries(), Host.CONF_DIR);
+      removeStaleTemporaries(host.detached().removeStaleTemporaries(), Host.DETACHED_DIR);
+      removeStaleTemporaries(host.domains().removeStaleTemporaries(), Host.DOMAINS_DIR);
       java.util.Set<String> stillNamed = new java.util.HashSet<>();
       for (Journal.Entry entry : host.journal().leftBehind()) {
         if (!recover(entry, recovered, failed)) {
@@ -61,8 +60,13 @@ public final class Recovery {
   /** @return whether the entry is gone; one left for a later call still needs its transaction's mark */
   private boolean recover(Journal.Entry entry, List<String> recovered, List<String> failed) throws IOException {
     if (entry.record() == null) {
-      host.journal().discard(entry.file());
-      report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
+      if (host.journal().discard(entry.file())) {
+        report(failed, "discarded the unreadable journal entry " + entry.file() + " (" + entry.problem() + ")");
+      } else {
+        String path = host.journal().displayPath(entry.file());
+        report(failed, "cannot remove the journal entry " + path + " (" + entry.problem() + ", a directory that is not"
+            + " empty): remove it by hand (rm -r '" + path + "'); until then " + entry.file() + " cannot be changed");
+      }
       return true;
     }
     ChangeRecord change = entry.record();
@@ -99,6 +103,12 @@ public final class Recovery {
     report(failed, "could not roll back " + what + ": " + result.text()
         + "; run 'vfioctl recover' again, or restore it by hand");
     return false;
+  }
+
+  private void removeStaleTemporaries(int removed, String dir) {
+    if (removed > 0) {
+      log.debug("removed " + removed + " temporary file(s) an interrupted call left in " + dir);
+    }
   }
 
   /**

@@ -14,6 +14,21 @@ final class CliLog implements Log {
   /** Whether stderr is a terminal, where a progress line can be redrawn in place. */
   private final boolean terminal;
 
+  /**
+   * A dry run's planned actions, kept for a JSON document rather than printed (stdout then holds
+   * that one document); null when they are printed.
+   */
+  private java.util.List<String> plan;
+
+  /** From now on, keeps the planned actions for {@link #plan()} instead of printing them. */
+  void keepPlan() {
+    plan = new java.util.ArrayList<>();
+  }
+
+  java.util.List<String> plan() {
+    return plan == null ? java.util.List.of() : java.util.List.copyOf(plan);
+  }
+
   CliLog(PrintStream out, PrintStream err, String prefix, boolean verbose, boolean dryRun, boolean terminal) {
     this.out = out;
     this.err = err;
@@ -37,7 +52,9 @@ final class CliLog implements Log {
 
   @Override
   public void action(Action action) {
-    if (dryRun) {
+    if (plan != null) {
+      plan.add(action.describe());
+    } else if (dryRun) {
       out.println(action.describe());
     } else if (verbose) {
       err.println(prefix + action.describe());

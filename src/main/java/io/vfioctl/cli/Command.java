@@ -1,63 +1,72 @@
 package io.vfioctl.cli;
 
-import java.util.Optional;
+import io.vfioctl.core.VfioctlException;
 
-/** The commands and how many arguments each takes. */
-enum Command {
-  SET_OVERRIDE("set-override", 2, 2, "<device> <driver>"),
-  UNSET_OVERRIDE("unset-override", 1, 1, "<device>"),
-  LOAD_OVERRIDE("load-override", 1, 1, "<device> (or --all alone)"),
-  LIST_DEVICES("list-devices", 0, 1, "[type]"),
-  LIST_OVERRIDES("list-overrides", 0, 1, "[type]"),
-  LIST_PERSISTED("list-persisted", 0, 0, "no arguments"),
-  VFIO_DRIVER("vfio-driver", 1, 1, "<device>"),
-  RECOVER("recover", 0, 0, "no arguments"),
-  DETACH("detach", 1, 1, "<device>"),
-  REATTACH("reattach", 1, 1, "<device>"),
-  STATUS("status", 0, Integer.MAX_VALUE, "[device...]"),
-  DOMAIN("domain", 2, 2, "check|prepare|release <file>|-"),
-  LIBVIRT_HOOK("libvirt-hook", 4, 4, "<domain> <operation> <sub-operation> <extra>, as libvirt runs a hook");
+/**
+ * One command of the table in {@link Commands}: its name, the arguments it takes, the options it
+ * accepts besides the global ones, and what it does. The usage's option pairings, the "goes with"
+ * messages, the man page's synopsis and the bash completion all follow this table.
+ */
+abstract class Command {
+  private final String name;
+  private final String arguments;
+  private final int minArgs;
+  private final int maxArgs;
+  private final int options;
 
-  final String word;
-  final int minArgs;
-  final int maxArgs;
-  final String argsText;
-
-  Command(String word, int minArgs, int maxArgs, String argsText) {
-    this.word = word;
+  /**
+   * @param name the command's word, or its word and action ({@code domain prepare})
+   * @param arguments what a message says the command takes, when the count is wrong
+   * @param options the options it accepts besides the global ones
+   */
+  Command(String name, String arguments, int minArgs, int maxArgs, Option... options) {
+    this.name = name;
+    this.arguments = arguments;
     this.minArgs = minArgs;
     this.maxArgs = maxArgs;
-    this.argsText = argsText;
+    int set = 0;
+    for (Option o : options) {
+      set |= o.bit();
+    }
+    this.options = set;
   }
 
-  static Optional<Command> byWord(String word) {
-    for (Command c : values()) {
-      if (c.word.equals(word)) {
-        return Optional.of(c);
-      }
-    }
-    return Optional.empty();
+  /** Runs the command; returns the exit code. */
+  abstract int run(Invocation in) throws VfioctlException, UsageException;
+
+  /** As messages name it: {@code set-override}, {@code domain prepare}. */
+  final String name() {
+    return name;
   }
 
-  /** Whether {@code n} arguments fit; {@code load-override --all} takes none. */
-  boolean takes(int n, boolean all) {
-    if (this == LOAD_OVERRIDE && all) {
-      return n == 0;
-    }
+  /** The word that names it on the command line. */
+  final String word() {
+    int blank = name.indexOf(' ');
+    return blank < 0 ? name : name.substring(0, blank);
+  }
+
+  /** The first argument that chooses this command among those of its word, or null. */
+  final String action() {
+    int blank = name.indexOf(' ');
+    return blank < 0 ? null : name.substring(blank + 1);
+  }
+
+  /** What the command takes, as the message about a wrong count says: {@code <device> <driver>}. */
+  final String arguments() {
+    return arguments;
+  }
+
+  /** How a message names the commands this one belongs with, when an option goes with all of them. */
+  String family() {
+    return name;
+  }
+
+  final boolean accepts(Option option) {
+    return option.global() || (options & option.bit()) != 0;
+  }
+
+  /** Whether {@code n} arguments fit, given the options. */
+  boolean takes(int n, Options o) {
     return n >= minArgs && n <= maxArgs;
-  }
-
-  boolean changesBindings() {
-    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH || this == REATTACH;
-  }
-
-  /** The commands that take {@code --group} and {@code --vfs}. */
-  boolean takesScope() {
-    return this == SET_OVERRIDE || this == UNSET_OVERRIDE || this == DETACH || this == REATTACH;
-  }
-
-  /** The commands that may take a device from its host: {@code --force} and {@code --noiommu} go with them. */
-  boolean bindsVfio() {
-    return this == SET_OVERRIDE || this == LOAD_OVERRIDE || this == DETACH || this == DOMAIN;
   }
 }

@@ -19,10 +19,25 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code vfioctl domain check|prepare|release FILE|-}: a libvirt domain's PCI host devices. */
-final class DomainCommand {
-  static final List<String> ACTIONS = List.of("check", "prepare", "release");
+final class DomainCommand extends Command {
+  /** @param action check, prepare or release */
+  DomainCommand(String action, Option... options) {
+    super("domain " + action, "check|prepare|release <file>|-", 2, 2, options);
+  }
 
-  private DomainCommand() {}
+  @Override
+  String family() {
+    return "domain";
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    Domain domain = read(in.arguments().get(1), in.stdin());
+    if (in.options().json() && in.options().dryRun()) {
+      in.log().keepPlan(); // one document on stdout: the plan goes into it
+    }
+    return run(in.services().handover(), action(), domain, in.options(), in.out(), in.log());
+  }
 
   /** Reads the domain XML from a file, or standard input for {@code -}; bounded, one line on failure. */
   static Domain read(String file, InputStream stdin) throws VfioctlException {
@@ -45,7 +60,7 @@ final class DomainCommand {
     }
   }
 
-  static int run(DomainHandover handover, String action, Domain domain, Options o, PrintStream out)
+  static int run(DomainHandover handover, String action, Domain domain, Options o, PrintStream out, CliLog log)
       throws VfioctlException {
     switch (action) {
       case "check" -> {
@@ -59,22 +74,26 @@ final class DomainCommand {
       }
       case "prepare" -> {
         List<String> detached = handover.prepare(domain);
-        summary(o, out, domain, "prepare", "detached", detached);
+        summary(o, out, domain, "prepare", "detached", detached, log);
       }
       default -> {
         List<String> reattached = handover.release(domain);
-        summary(o, out, domain, "release", "reattached", reattached);
+        summary(o, out, domain, "release", "reattached", reattached, log);
       }
     }
     return 0;
   }
 
-  private static void summary(Options o, PrintStream out, Domain domain, String action, String done, List<String> devices) {
+  private static void summary(Options o, PrintStream out, Domain domain, String action, String done, List<String> devices,
+      CliLog log) {
     if (o.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("domain", domain.name());
       m.put("uuid", domain.uuid());
       m.put(done, devices);
+      if (o.dryRun()) {
+        m.put("plan", log.plan());
+      }
       out.print(Json.write(m));
     } else if (!o.dryRun()) {
       out.println("domain " + action + ": " + Names.printable(domain.name()) + ": " + (devices.isEmpty()

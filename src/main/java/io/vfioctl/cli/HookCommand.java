@@ -1,9 +1,6 @@
 package io.vfioctl.cli;
 
-import io.vfioctl.libvirt.DomainHandover;
 import io.vfioctl.core.VfioctlException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.util.List;
 
 /**
@@ -15,25 +12,28 @@ import java.util.List;
  * on standard output: for {@code migrate} and {@code restore} libvirt reads it as XML. The hook
  * never calls libvirt back (that would deadlock libvirtd).
  */
-final class HookCommand {
-  private HookCommand() {}
+final class HookCommand extends Command {
+  HookCommand() {
+    super("libvirt-hook", "<domain> <operation> <sub-operation> <extra>, as libvirt runs a hook", 4, 4,
+        Option.DRY_RUN);
+  }
 
-  static int run(List<String> args, InputStream stdin, PrintStream err, String prefix,
-      java.util.function.Supplier<DomainHandover> handovers)
-      throws VfioctlException {
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    List<String> args = in.arguments();
     String call = args.get(1) + " " + args.get(2);
     if (!call.equals("prepare begin") && !call.equals("release end")) {
       return 0;
     }
     if (call.equals("prepare begin")) {
-      handovers.get().prepare(DomainCommand.read("-", stdin));
+      in.services().handover().prepare(DomainCommand.read("-", in.stdin()));
       return 0;
     }
     try {
-      handovers.get().release(DomainCommand.read("-", stdin));
+      in.services().handover().release(DomainCommand.read("-", in.stdin()));
     } catch (VfioctlException | RuntimeException | OutOfMemoryError e) {
-      err.println(prefix + "warning: releasing the devices of domain " + io.vfioctl.core.Names.printable(args.get(0))
-          + " failed: " + e.getMessage() + "; 'vfioctl status' shows them, 'vfioctl reattach' returns them");
+      in.err().println(in.prefix() + "warning: releasing the devices of domain " + io.vfioctl.core.Names.printable(
+          args.get(0)) + " failed: " + e.getMessage() + "; 'vfioctl status' shows them, 'vfioctl reattach' returns them");
     }
     return 0;
   }

@@ -29,6 +29,49 @@ final class ListCommands {
     this.out = out;
   }
 
+  private static ListCommands of(Invocation in) {
+    return new ListCommands(in.services().inventory(), in.services().vfio(), in.options(), in.out());
+  }
+
+  /** {@code list-devices [TYPE]}, and {@code list-overrides [TYPE]}: only the devices with an override. */
+  static final class Devices extends Command {
+    private final boolean overridesOnly;
+
+    Devices(String name, boolean overridesOnly) {
+      super(name, "[type]", 0, 1, Option.VFIO, Option.JSON);
+      this.overridesOnly = overridesOnly;
+    }
+
+    @Override
+    String family() {
+      return "the list commands";
+    }
+
+    @Override
+    int run(Invocation in) throws VfioctlException {
+      of(in).devices(overridesOnly);
+      return 0;
+    }
+  }
+
+  /** {@code list-persisted}: the saved overrides. */
+  static final class Persisted extends Command {
+    Persisted() {
+      super("list-persisted", "no arguments", 0, 0, Option.JSON);
+    }
+
+    @Override
+    String family() {
+      return "the list commands";
+    }
+
+    @Override
+    int run(Invocation in) throws VfioctlException {
+      of(in).persisted();
+      return 0;
+    }
+  }
+
   void devices(boolean overridesOnly) throws VfioctlException {
     DeviceType type = DeviceType.ALL;
     if (!options.arguments().isEmpty()) {
@@ -52,14 +95,14 @@ final class ListCommands {
       return;
     }
     List<DeviceInfo> devices = inventory.devices(type, overridesOnly,
-        options.vfio() ? Inventory.Detail.WITH_MODALIAS : Inventory.Detail.BRIEF);
-    if (options.vfio()) {
+        options.has(Option.VFIO) ? Inventory.Detail.WITH_MODALIAS : Inventory.Detail.BRIEF);
+    if (options.has(Option.VFIO)) {
       vfio.requireAliases();
     }
     for (DeviceInfo d : devices) {
       StringBuilder line = new StringBuilder(Names.printable(d.address())).append(' ')
           .append(d.driver().map(Names::printable).orElse("(none)"));
-      if (options.vfio()) {
+      if (options.has(Option.VFIO)) {
         line.append(' ').append(bestVfio(d).orElse("(unknown)"));
       }
       if (!overridesOnly && d.override().isPresent()) {

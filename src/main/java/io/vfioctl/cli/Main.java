@@ -1,23 +1,15 @@
 package io.vfioctl.cli;
 
+import io.vfioctl.app.Services;
+import io.vfioctl.change.Interruption;
 import io.vfioctl.core.ChangeRecord;
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.InvalidNameException;
 import io.vfioctl.core.Names;
+import io.vfioctl.core.Settings;
+import io.vfioctl.core.VfioctlException;
 import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
-import io.vfioctl.libvirt.Domain;
-import io.vfioctl.libvirt.DomainHandover;
-import io.vfioctl.device.DeviceLocator;
-import io.vfioctl.change.Interruption;
-import io.vfioctl.device.Inventory;
-import io.vfioctl.change.OverrideEngine;
-import io.vfioctl.change.Recovery;
-import io.vfioctl.core.Settings;
-import io.vfioctl.status.StatusReader;
-import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.VfioResolver;
-import io.vfioctl.core.VfioctlException;
 import io.vfioctl.sysfs.SysfsReadException;
 import io.vfioctl.sysfs.Watchdog;
 import java.io.BufferedOutputStream;
@@ -29,15 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The vfioctl command: parses the command line, runs one command, maps failures to exit codes. */
+/**
+ * The vfioctl command: parses the command line, looks the command up in {@link Commands}, runs it
+ * with the machine's parts, and maps failures to exit codes.
+ */
 public final class Main {
-  static final String VERSION = "0.1.0";
+  static final String VERSION = Version.fromBuild();
   /** How long a signal waits for a change in progress to roll back before the JVM exits anyway. */
   private static final long SIGNAL_GRACE_SECONDS = 20;
   /** The name the package gives the drop-in link; called so, messages say {@code driverctl:}. */
@@ -164,34 +158,27 @@ public final class Main {
   /** Runs one command; returns the exit code. Nothing is printed to System.out/err directly. */
   public int run(PrintStream out, PrintStream err, String... args) {
     Options options;
+    Command command;
     try {
       options = CommandLineParser.parse(args);
+      if (options.has(Option.HELP)) {
+        out.print(Usage.text(program));
+        return 0;
+      }
+      if (options.has(Option.VERSION)) {
+        out.println("vfioctl " + VERSION);
+        return 0;
+      }
+      if (options.command().isEmpty()) {
+        out.print(Usage.text(program));
+        return 1;
+      }
+      command = Commands.find(options);
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     }
-    if (options.help()) {
-      out.print(Usage.text(program));
-      return 0;
-    }
-    if (options.version()) {
-      out.println("vfioctl " + VERSION);
-      return 0;
-    }
-    if (options.command().isEmpty()) {
-      out.print(Usage.text(program));
-      return 1;
-    }
-    Optional<Command> command = Command.byWord(options.command().get());
-    if (command.isEmpty()) {
-      return usageError(out, err, "unknown command: " + Names.printable(options.command().get()));
-    }
-    Command c = command.get();
-    if (!c.takes(options.arguments().size(), options.all())) {
-      return usageError(out, err, c.word + " takes " + c.argsText);
-    }
     try {
-      checkOptionsFit(c, options);
-      return execute(c, options, out, err);
+      return execute(command, options, out, err);
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     } catch (VfioctlException e) {
@@ -207,13 +194,13 @@ public final class Main {
       return 1;
     } catch (OutOfMemoryError e) {
       err.println(prefix + "out of memory (" + e.getMessage() + "); the input is too large for this JVM's heap");
-      return 70;
+      return VfioctlException.INTERNAL_ERROR;
     } catch (RuntimeException e) {
       err.println(prefix + "internal error: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
       if (options.verbose()) {
         e.printStackTrace(err);
       }
-      return 70;
+      return VfioctlException.INTERNAL_ERROR;
     }
   }
 
@@ -223,35 +210,7 @@ public final class Main {
     return 1;
   }
 
-  private static void checkOptionsFit(Command c, Options o) throws UsageException {
-    if (o.all() && c != Command.VFIO_DRIVER && c != Command.LOAD_OVERRIDE && c != Command.STATUS) {
-      throw new UsageException("--all goes with vfio-driver, load-override and status");
-    }
-    if (o.vfio() && c != Command.LIST_DEVICES && c != Command.LIST_OVERRIDES) {
-      throw new UsageException("--vfio goes with list-devices and list-overrides");
-    }
-    if (o.dryRun() && !c.changesBindings() && c != Command.DOMAIN) {
-      throw new UsageException("--dry-run goes with set-override, unset-override, load-override, detach and reattach");
-    }
-    if (o.json() && c.changesBindings()) {
-      throw new UsageException("--json goes with the list commands, vfio-driver and status");
-    }
-    if (o.driver().isPresent() && c != Command.DETACH) {
-      throw new UsageException("--driver goes with detach");
-    }
-    if ((o.group() || o.vfs()) && !c.takesScope()) {
-      throw new UsageException((o.group() ? "--group" : "--vfs") + " goes with set-override, unset-override, detach"
-          + " and reattach");
-    }
-    if ((o.force() || o.noIommu()) && !c.bindsVfio()) {
-      throw new UsageException((o.force() ? "--force" : "--noiommu") + " goes with set-override, load-override,"
-          + " detach and domain prepare");
-    }
-    if (c == Command.DOMAIN && !DomainCommand.ACTIONS.contains(o.arguments().get(0))) {
-      throw new UsageException("domain takes check, prepare or release, not " + Names.printable(o.arguments().get(0)));
-    }
-  }
-
+  /** Builds the machine's parts below the root and runs the command with them, under a watchdog. */
   private int execute(Command c, Options o, PrintStream out, PrintStream err) throws VfioctlException, UsageException {
     String root = o.root().or(() -> nonEmpty(env.get("VFIOCTL_ROOT"))).orElse("/");
     if (root.isEmpty()) {
@@ -267,53 +226,14 @@ public final class Main {
     try (Watchdog watchdog = new Watchdog(o.timeoutSeconds(), what -> stuck(err, what, o))) {
       this.watchdog = watchdog;
       this.stderr = err;
-      return execute(c, o, out, err, hosts.apply(rootDir).watched(watchdog), bus);
+      Host host = hosts.apply(rootDir).watched(watchdog);
+      Settings settings = new Settings(bus, !o.has(Option.NOPROBE), !o.has(Option.NOSAVE), o.dryRun(),
+          nonEmpty(env.get("DEVPATH")), Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner,
+          new Settings.Safety(o.has(Option.FORCE), o.has(Option.NOIOMMU)));
+      CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun(), terminal);
+      Services services = new Services(host, settings, log, interruption);
+      return c.run(new Invocation(o, services, log, out, err, prefix, stdin));
     }
-  }
-
-  private int execute(Command c, Options o, PrintStream out, PrintStream err, Host host, String bus)
-      throws VfioctlException, UsageException {
-    Settings settings = new Settings(bus, !o.noProbe(), !o.noSave(), o.dryRun(), nonEmpty(env.get("DEVPATH")),
-        Duration.ofSeconds(4 * o.timeoutSeconds()), commandLine(c, o), owner, new Settings.Safety(o.force(), o.noIommu()));
-    CliLog log = new CliLog(out, err, prefix, o.verbose(), o.dryRun(), terminal);
-    VfioResolver vfio = new VfioResolver(host);
-    OverrideEngine engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio, log), interruption);
-    List<String> a = o.arguments();
-    OverrideEngine.Scope scope = new OverrideEngine.Scope(o.group(), o.vfs());
-    switch (c) {
-      case SET_OVERRIDE -> engine.set(a.get(0), a.get(1), scope);
-      case UNSET_OVERRIDE -> engine.unset(a.get(0), scope);
-      case DETACH -> engine.detach(a.get(0), o.driver(), scope);
-      case REATTACH -> engine.reattach(a.get(0), scope);
-      case STATUS -> StatusCommand.run(new StatusReader(host, settings), bus, o, out);
-      case DOMAIN -> {
-        Domain domain = DomainCommand.read(a.get(1), stdin);
-        return DomainCommand.run(new DomainHandover(host, settings, log, engine, vfio), a.get(0), domain, o, out);
-      }
-      case LIBVIRT_HOOK -> {
-        return HookCommand.run(a, stdin, err, prefix, () -> new DomainHandover(host, settings, log, engine, vfio));
-      }
-      case LOAD_OVERRIDE -> {
-        if (o.all()) {
-          OverrideEngine.LoadSummary summary = engine.loadAll(message -> err.println(prefix + message));
-          out.println("load-override: " + summary);
-          return summary.failed() == 0 ? 0 : 1;
-        }
-        if (engine.load(a.get(0)).isEmpty()) {
-          return 1;
-        }
-      }
-      case LIST_DEVICES, LIST_OVERRIDES -> new ListCommands(new Inventory(host, bus), vfio, o, out)
-          .devices(c == Command.LIST_OVERRIDES);
-      case LIST_PERSISTED -> new ListCommands(new Inventory(host, bus), vfio, o, out).persisted();
-      case RECOVER -> {
-        Recovery.Report report = engine.recover();
-        out.println("recover: " + report.recovered().size() + " rolled back, " + report.failed().size() + " failed");
-        return report.failed().isEmpty() ? 0 : 1;
-      }
-      case VFIO_DRIVER -> VfioDriverCommand.run(new DeviceLocator(host, settings), vfio, a.get(0), o, out, log);
-    }
-    return 0;
   }
 
   private static Path existingDirectory(String root) throws VfioctlException {
@@ -342,7 +262,7 @@ public final class Main {
   /** What another caller waiting for the lock is told this one does. */
   private static String commandLine(Command c, Options o) {
     String args = String.join(" ", o.arguments());
-    String line = c.word + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
+    String line = c.word() + (args.isEmpty() ? "" : " " + args) + (o.all() ? " --all" : "");
     return Names.escaped(line.length() > 120 ? line.substring(0, 120) + "..." : line);
   }
 

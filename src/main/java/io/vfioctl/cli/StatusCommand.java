@@ -5,6 +5,7 @@ import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.status.DeviceStatus;
 import io.vfioctl.device.IommuGroups;
+import io.vfioctl.preflight.GroupViability;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.core.VfioctlException;
 import java.io.PrintStream;
@@ -14,9 +15,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code vfioctl status [device...]}, as text or JSON. */
-final class StatusCommand {
-  private StatusCommand() {}
+/** {@code vfioctl status [device...]}, as text or JSON; {@code --all}: every device. */
+final class StatusCommand extends Command {
+  StatusCommand() {
+    super("status", "[device...] (or --all alone)", 0, Integer.MAX_VALUE, Option.ALL, Option.JSON);
+  }
+
+  @Override
+  boolean takes(int n, Options o) {
+    return o.all() ? n == 0 : super.takes(n, o);
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    run(in.services().status(), in.services().settings().bus(), in.options(), in.out());
+    return 0;
+  }
 
   static void run(StatusReader reader, String bus, Options o, PrintStream out) throws VfioctlException {
     List<DeviceStatus> devices = new ArrayList<>();
@@ -53,10 +67,7 @@ final class StatusCommand {
     if (d.iommuGroup().isEmpty()) {
       line(out, "iommu group", "(none: no IOMMU)");
     } else {
-      String viability = d.blockers().isEmpty() ? "viable for VFIO"
-          : "not viable for VFIO: " + IommuGroups.Group.describe(d.blockers()) + (d.blockers().size() == 1 ? " is" : " are")
-              + " bound to a host driver";
-      line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + viability);
+      line(out, "iommu group", Names.printable(d.iommuGroup().get()) + ", " + GroupViability.now(d.blockers()));
       line(out, "members", IommuGroups.Group.describe(d.groupMembers()));
     }
     line(out, "in use", d.uses().isEmpty() ? "no" : String.join("; ", d.uses()));

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +27,13 @@ public final class Training {
   private Training() {}
 
   public static void main(String[] args) throws IOException {
+    PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+    train(sink, sink);
+  }
+
+  /** Runs the commands, printing to {@code out} and {@code err}; returns each command line's exit code (for tests). */
+  static Map<String, Integer> train(PrintStream out, PrintStream err) throws IOException {
+    Map<String, Integer> exitCodes = new LinkedHashMap<>();
     Path root = Files.createTempDirectory("vfioctl-training-");
     try {
       new RootLayout(root)
@@ -40,7 +49,6 @@ public final class Training {
       Path guest = root.resolve("guest.xml");
       Files.writeString(guest, "<domain><name>training</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
           + "<source><address domain='0' bus='0' slot='3' function='0'/></source></hostdev></devices></domain>\n");
-      PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
       Main main = Main.forThisProcess();
       try {
         StandardOutput.of(1); // the caller's stdout, as every call through the launcher opens it
@@ -62,12 +70,13 @@ public final class Training {
           {"--root", r, "status"}, {"--root", r, "--json", "status", "--all"},
           {"--root", r, "domain", "check", guest.toString()}, {"--root", r, "--dry-run", "domain", "prepare", guest.toString()},
           {"--root", r, "recover"}, {"--root", r, "bogus-command"}}) {
-        main.run(sink, sink, command);
+        exitCodes.put(String.join(" ", command), main.run(out, err, command));
       }
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+    return exitCodes;
   }
 }

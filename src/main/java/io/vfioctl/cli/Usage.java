@@ -1,15 +1,83 @@
 package io.vfioctl.cli;
 
-/** The help text: driverctl 0.115's, word for word, then what vfioctl adds. */
+/**
+ * The help text: driverctl 0.115's, word for word, then what vfioctl adds. Its list of vfioctl's
+ * options, and the commands each goes with, are made from the table of {@link Option} and
+ * {@link Commands}.
+ */
 final class Usage {
   private Usage() {}
 
+  private static final String FIRST_WORDS = "Usage: vfioctl ";
+  /** Where an option's description starts, and the width its lines are wrapped to (as wide as the longest above). */
+  private static final int COLUMN = 23;
+  private static final int WIDTH = 85;
+
   /** The help text as {@code program} ({@code vfioctl}, or {@code driverctl} through the drop-in link). */
   static String text(String program) {
-    return TEXT.replaceFirst("^Usage: vfioctl ", "Usage: " + program + " ");
+    return "Usage: " + program + " " + TEXT.substring(FIRST_WORDS.length());
   }
 
-  static final String TEXT = """
+  static final String TEXT = commandsText() + optionsText() + """
+
+      <device> is DDDD:BB:DD.F or <bus>/<device>. Types for the list commands:
+      all storage network display multimedia memory bridge communication system
+      input docking processor serial.
+
+      """;
+
+  /** vfioctl's options: the global ones, then each that goes with some commands, and which. */
+  private static String optionsText() {
+    StringBuilder b = new StringBuilder("vfioctl options:\n");
+    for (int pass = 0; pass < 2; pass++) {
+      for (Option o : Option.values()) {
+        if (o.help == null || o.global() != (pass == 0)) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder("    ").append(o.spelling());
+        if (o.takesValue()) {
+          line.append(' ').append(o.value);
+        }
+        pad(line, COLUMN);
+        b.append(line).append(o.help).append('\n');
+        if (!o.global()) {
+          wrap(b, "(with " + Commands.goesWith(o) + ")");
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /** Appends {@code text} in lines that start at {@link #COLUMN} and end before {@link #WIDTH}. */
+  private static void wrap(StringBuilder b, String text) {
+    StringBuilder line = new StringBuilder();
+    int start = 0;
+    while (start < text.length()) {
+      int end = text.indexOf(' ', start);
+      String word = text.substring(start, end < 0 ? text.length() : end);
+      if (line.length() > COLUMN && line.length() + 1 + word.length() >= WIDTH) {
+        b.append(line).append('\n');
+        line.setLength(0);
+      }
+      if (line.length() == 0) {
+        pad(line, COLUMN);
+      } else {
+        line.append(' ');
+      }
+      line.append(word);
+      start = end < 0 ? text.length() : end + 1;
+    }
+    b.append(line).append('\n');
+  }
+
+  private static void pad(StringBuilder line, int column) {
+    while (line.length() < column) {
+      line.append(' ');
+    }
+  }
+
+  private static String commandsText() {
+    return """
       Usage: vfioctl [OPTIONS...] {COMMAND}...
 
       Inspect or control default device driver bindings.
@@ -45,27 +113,13 @@ final class Usage {
         detach <device> [--driver <d>]    Hand <device> to its best-fit VFIO driver
                                           (or <d>) without saving; remember the original
         reattach <device>                 Return <device> to what detach recorded
-        status [<device>...] [--all]      Driver, IOMMU group, users, SR-IOV of devices
+        status [<device>...|--all]        Driver, IOMMU group, users, SR-IOV of devices
         domain check|prepare|release <file>|-
                                           A libvirt domain's PCI hostdevs: check them,
                                           detach the managed='no' ones, return them
         libvirt-hook <name> <op> <subop> <extra>
                                           What the libvirt qemu hook runs
 
-      vfioctl options:
-          --root <dir>       Use <dir> as the filesystem root (or $VFIOCTL_ROOT)
-          --json             Print one JSON document (list, vfio-driver, status, domain)
-          --dry-run          Print the planned writes and module loads; change nothing
-          --group            Act on every endpoint of the device's IOMMU group
-          --vfs              Act on every VF of the PF <device>
-          --force            Take a device the host uses (an interface up, a mounted disk)
-          --noiommu          Bind VFIO without an IOMMU (unsafe no-IOMMU mode)
-          --timeout <s>      Deadline of each sysfs access (default 30, 0: none)
-          --version          Show the version
-
-      <device> is DDDD:BB:DD.F or <bus>/<device>. Types for the list commands:
-      all storage network display multimedia memory bridge communication system
-      input docking processor serial.
-
       """;
+  }
 }

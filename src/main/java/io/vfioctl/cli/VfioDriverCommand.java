@@ -13,8 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code vfio-driver DEV [--all] [--json]}: the best-fit VFIO driver, and why. */
-final class VfioDriverCommand {
-  private VfioDriverCommand() {}
+final class VfioDriverCommand extends Command {
+  VfioDriverCommand() {
+    super("vfio-driver", "<device>", 1, 1, Option.ALL, Option.JSON);
+  }
+
+  @Override
+  int run(Invocation in) throws VfioctlException {
+    run(in.services().locator(), in.services().vfio(), in.arguments().get(0), in.options(), in.out(), in.log());
+    return 0;
+  }
 
   static void run(DeviceLocator locator, VfioResolver resolver, String device, Options o, PrintStream out, Log log)
       throws VfioctlException {

@@ -9,7 +9,7 @@ public sealed interface Action {
   record Write(String path, String value) implements Action {
     @Override
     public String describe() {
-      return "write " + path + " " + (value.isEmpty() ? "\"\"" : value);
+      return "write " + path + " " + (value.isEmpty() ? "\"\"" : Names.escaped(value));
     }
   }
 
@@ -41,7 +41,8 @@ public sealed interface Action {
   record RecordOriginal(String path, DeviceState original) implements Action {
     @Override
     public String describe() {
-      return "write " + path + " " + OriginalState.encode(original).strip().replace('\n', ' ');
+      return "write " + path + " driver=" + Names.escaped(original.driver().orElse("")) + " override="
+          + Names.escaped(original.override().orElse(""));
     }
   }
 

@@ -110,4 +110,17 @@ public final class Names {
     }
     return s.substring(0, end);
   }
+
+  /** Whether {@code s} is one to {@code max} ASCII digits (no sign, no other script's digits). */
+  public static boolean isDigits(String s, int max) {
+    if (s.isEmpty() || s.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 }

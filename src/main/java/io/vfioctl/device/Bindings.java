@@ -2,6 +2,7 @@ package io.vfioctl.device;
 
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
+import io.vfioctl.core.GroupMember;
 import io.vfioctl.host.Host;
 
 /** What a device is bound to now, as sysfs shows it: its override and its driver. */
@@ -12,5 +13,15 @@ public final class Bindings {
     return new DeviceState(
         host.sysfs().read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
         host.sysfs().linkName(paths.driverLink()));
+  }
+
+  /**
+   * Whether a host driver holds the device in {@code state}: it has a driver, and that is no VFIO
+   * driver, neither by its name nor by the {@code vfio-dev} directory a bound one has (older
+   * kernels show none). The name is asked first: it costs no read.
+   */
+  public static boolean hostDriver(Host host, DevicePaths paths, DeviceState state) {
+    return state.driver().isPresent() && !GroupMember.isVfioDriver(state.driver().get())
+        && !host.sysfs().exists(paths.file("vfio-dev"));
   }
 }

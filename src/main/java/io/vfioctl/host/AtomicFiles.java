@@ -61,7 +61,8 @@ final class AtomicFiles {
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir,
         p -> p.getFileName().toString().matches("\\..+\\.[0-9]+\\" + TEMP_SUFFIX))) {
       for (Path p : stale) {
-        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+        // Whatever holds the name (a FIFO or a link too) is removed, never followed; a directory is left.
+        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
           removed++;
         }
       }

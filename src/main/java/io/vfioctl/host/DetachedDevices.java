@@ -87,4 +87,9 @@ public final class DetachedDevices {
   public void remove(DeviceName device) throws IOException {
     AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
+
+  /** Removes the temporary files a process killed while writing one left; under the global lock only. */
+  public int removeStaleTemporaries() throws IOException {
+    return AtomicFiles.removeStaleTemporaries(root.resolve(dir));
+  }
 }

@@ -50,8 +50,13 @@ public final class Host {
 
   /** A host whose saved overrides and journal are given (tests inject faults into both). */
   public Host(Path root, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted, Journal journal) {
+    this(root, new ConfinedRoot(root), sysfs, modules, persisted, journal);
+  }
+
+  private Host(Path root, ConfinedRoot files, Sysfs sysfs, ModuleLoader modules, PersistedOverrides persisted,
+      Journal journal) {
     this.root = root;
-    this.files = new ConfinedRoot(root);
+    this.files = files;
     this.sysfs = sysfs;
     this.modules = modules;
     this.persisted = persisted;
@@ -88,9 +93,9 @@ public final class Host {
     return persisted;
   }
 
-  /** This host with a deadline on every sysfs access. */
+  /** This host with a deadline on every sysfs access and every read of its other files ({@code /proc}). */
   public Host watched(Watchdog watchdog) {
-    return new Host(root, new WatchedSysfs(sysfs, watchdog), modules, persisted, journal);
+    return new Host(root, files.watched(watchdog), new WatchedSysfs(sysfs, watchdog), modules, persisted, journal);
   }
 
   /** The changes in progress, for recovery after a crash. */

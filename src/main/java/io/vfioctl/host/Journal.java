@@ -7,6 +7,7 @@ import io.vfioctl.sysfs.ConfinedRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -85,12 +86,24 @@ public class Journal {
     AtomicFiles.delete(root.resolve(dir), device.persistedFileName());
   }
 
-  /** Removes an entry, by its file's name; anything but a regular file is left alone. */
-  public void discard(String file) throws IOException {
-    Path real = root.resolve(dir);
-    if (Files.isRegularFile(real.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
-      AtomicFiles.delete(real, file);
+  /**
+   * Removes an entry, by its file's name, whatever it is: a link is removed, not followed, and so
+   * is a FIFO or an empty directory.
+   *
+   * @return false when it is a directory that is not empty, which only a person should remove
+   */
+  public boolean discard(String file) throws IOException {
+    try {
+      AtomicFiles.delete(root.resolve(dir), file);
+      return true;
+    } catch (DirectoryNotEmptyException e) {
+      return false;
     }
+  }
+
+  /** Where an entry is, as on the running system. */
+  public String displayPath(String file) {
+    return dir + "/" + file;
   }
 
   /** Whether a change of {@code device} has an entry: it was cut short and not yet rolled back. */

@@ -1,5 +1,6 @@
 package io.vfioctl.host;
 
+import io.vfioctl.core.Names;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.sysfs.RefusedFileException;
@@ -57,15 +58,50 @@ public final class PreparedDomains {
     return dir + "/" + key;
   }
 
+  /** A domain's list: its name as prepare wrote it (for messages) and its devices. */
+  public record Prepared(String key, String name, List<String> devices) {}
+
   public List<String> read(String key) throws IOException {
-    Path real = root.resolve(displayPath(key));
-    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
+    return readList(key).devices();
+  }
+
+  /** Every domain's list, to find a device another domain holds; read under the global lock to act on it. */
+  public List<Prepared> all() throws IOException {
+    List<Prepared> lists = new ArrayList<>();
+    Path real = root.resolve(dir);
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return lists;
     }
+    List<String> keys = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (!name.startsWith(".")) {
+          keys.add(name); // a temporary file starts with a dot
+        }
+      }
+    }
+    java.util.Collections.sort(keys);
+    for (String key : keys) {
+      lists.add(readList(key));
+    }
+    return lists;
+  }
+
+  private Prepared readList(String key) throws IOException {
+    Path real = root.resolve(displayPath(key));
     List<String> devices = new ArrayList<>();
+    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+      return new Prepared(key, key, devices);
+    }
+    String name = key;
     String text = new String(RegularFile.read(real, displayPath(key), LIST), StandardCharsets.UTF_8);
     for (String line : text.split("\n")) {
       if (line.isEmpty()) {
+        continue;
+      }
+      if (line.startsWith(NAME)) {
+        name = line.substring(NAME.length());
         continue;
       }
       try {
@@ -74,16 +110,31 @@ public final class PreparedDomains {
         throw RefusedFileException.malformed(displayPath(key), "not a list of PCI addresses");
       }
     }
-    return devices;
+    return new Prepared(key, name, devices);
   }
 
-  public void write(String key, List<String> devices) throws IOException {
-    StringBuilder text = new StringBuilder();
+  /** The line that names the domain, escaped to stay one line: {@code # domain guest1}. */
+  private static final String NAME = "# domain ";
+
+  public void write(String key, String domainName, List<String> devices) throws IOException {
+    StringBuilder text = new StringBuilder(NAME).append(Names.printable(domainName)).append('\n');
     devices.forEach(d -> text.append(d).append('\n'));
     AtomicFiles.write(root.resolve(dir), key, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Removes a domain's list, and the directory with the last one: a root keeps nothing of a guest that is gone. */
   public void remove(String key) throws IOException {
-    AtomicFiles.delete(root.resolve(dir), key);
+    Path real = root.resolve(dir);
+    AtomicFiles.delete(real, key);
+    try {
+      Files.deleteIfExists(real);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // other guests' lists
+    }
+  }
+
+  /** Removes the temporary files a process killed while writing one left; under the global lock only. */
+  public int removeStaleTemporaries() throws IOException {
+    return AtomicFiles.removeStaleTemporaries(root.resolve(dir));
   }
 }

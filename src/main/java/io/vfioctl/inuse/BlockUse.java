@@ -3,8 +3,10 @@ package io.vfioctl.inuse;
 import io.vfioctl.core.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,6 +22,8 @@ import java.util.Set;
  */
 final class BlockUse {
   static final String CLASS_BLOCK = "/sys/class/block";
+  static final String CLASS_NVME = "/sys/class/nvme";
+  static final String CLASS_NVME_SUBSYSTEM = "/sys/class/nvme-subsystem";
   private static final int MAX_DEPTH = 8;
 
   /** What a disk is used for, most serious first. */
@@ -39,7 +43,14 @@ final class BlockUse {
 
   /** {@code its disk vda holds the root file system (vda1)}, most serious first. */
   List<String> uses(String address) {
-    List<UseSources.ClassEntry> nodes = sources.provided(CLASS_BLOCK, address);
+    List<UseSources.ClassEntry> nodes = new ArrayList<>(sources.provided(CLASS_BLOCK, address));
+    Map<String, String> subsystemOf = new HashMap<>();
+    for (String subsystem : nvmeSubsystems(address)) {
+      for (UseSources.ClassEntry node : sources.provided(CLASS_BLOCK, subsystem)) {
+        nodes.add(node);
+        subsystemOf.put(node.name(), subsystem);
+      }
+    }
     if (nodes.isEmpty()) {
       return List.of();
     }
@@ -48,6 +59,10 @@ final class BlockUse {
     for (UseSources.ClassEntry node : nodes) {
       boolean partition = sources.exists(CLASS_BLOCK + "/" + node.name() + "/partition");
       String disk = partition ? node.parent().filter(UseSources::isPathComponent).orElse(node.name()) : node.name();
+      String subsystem = subsystemOf.get(node.name());
+      if (subsystem != null) {
+        disk = disk + " of NVMe subsystem " + subsystem;
+      }
       walk(node.name(), disk, partition ? List.of(node.name()) : List.of(), new HashSet<>(), mounts, findings);
     }
     List<String> uses = new ArrayList<>(findings.stream().sorted(Comparator.comparing(Finding::kind))
@@ -57,6 +72,33 @@ final class BlockUse {
           + String.join("; ", mounts.unreadable()));
     }
     return uses;
+  }
+
+  /**
+   * The NVMe subsystems whose controllers include one of this PCI function's. With native NVMe
+   * multipath ({@code nvme_core.multipath=Y}, the default) a namespace's block device lives under
+   * {@code /sys/devices/virtual/nvme-subsystem/<subsys>/}, not under the function; the subsystem
+   * holds a link named after each of its controllers.
+   */
+  private List<String> nvmeSubsystems(String address) {
+    List<UseSources.ClassEntry> controllers = sources.provided(CLASS_NVME, address);
+    if (controllers.isEmpty()) {
+      return List.of();
+    }
+    List<String> found = new ArrayList<>();
+    for (String subsystem : sources.names(CLASS_NVME_SUBSYSTEM)) {
+      if (!UseSources.isPathComponent(subsystem)) {
+        continue;
+      }
+      for (UseSources.ClassEntry controller : controllers) {
+        if (UseSources.isPathComponent(controller.name())
+            && sources.exists(CLASS_NVME_SUBSYSTEM + "/" + subsystem + "/" + controller.name())) {
+          found.add(subsystem);
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   /** Adds the uses of block device {@code node}, reached from {@code disk} through {@code via}. */

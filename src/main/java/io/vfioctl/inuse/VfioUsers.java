@@ -1,12 +1,11 @@
 package io.vfioctl.inuse;
 
 import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
+import io.vfioctl.sysfs.SizeLimit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import java.util.Set;
  * {@code proc}. Only link targets are read, never followed.
  */
 public final class VfioUsers {
+  private static final SizeLimit COMM = SizeLimit.kib(4, "a process name");
   private final Host host;
 
   public VfioUsers(Host host) {
@@ -38,43 +38,26 @@ public final class VfioUsers {
       nodes.add("/dev/vfio/" + g);
       nodes.add("/dev/vfio/noiommu-" + g); // vfio's unsafe no-IOMMU mode names its groups so
     });
-    Path proc = host.root().resolve("proc");
-    try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
-      for (Path pid : pids) {
-        Optional<String> node = holds(pid.resolve("fd"), nodes);
-        if (node.isPresent()) {
-          return Optional.of("pid " + pid.getFileName() + " (" + command(pid) + ") through " + node.get());
+    for (String pid : host.files().list("/proc")) {
+      if (!Names.isDigits(pid, 10)) {
+        continue;
+      }
+      String fds = "/proc/" + pid + "/fd";
+      for (String fd : host.files().list(fds)) {
+        Optional<String> target = host.files().linkText(fds + "/" + fd);
+        if (target.isPresent() && nodes.contains(target.get())) {
+          return Optional.of("pid " + pid + " (" + command(pid) + ") through " + target.get());
         }
       }
-    } catch (IOException e) {
-      return Optional.empty(); // no proc to ask: the deadline still guards the unbind
     }
     return Optional.empty();
   }
 
-  private static Optional<String> holds(Path fds, Set<String> nodes) {
-    try (DirectoryStream<Path> links = Files.newDirectoryStream(fds)) {
-      for (Path fd : links) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (nodes.contains(target)) {
-            return Optional.of(target);
-          }
-        } catch (IOException | UnsupportedOperationException e) {
-          // gone, or not a link: not a holder
-        }
-      }
-    } catch (IOException e) {
-      // a process that ended, or one we may not look into
-    }
-    return Optional.empty();
-  }
-
-  private static String command(Path pid) {
+  /** The process's name; its {@code comm} is 16 bytes, read as a bounded regular file. */
+  private String command(String pid) {
     try {
-      byte[] comm = Files.readAllBytes(pid.resolve("comm"));
-      String name = new String(comm, 0, Math.min(comm.length, 64), StandardCharsets.UTF_8).strip();
-      return io.vfioctl.core.Names.printable(name);
+      byte[] comm = host.files().read("/proc/" + pid + "/comm", COMM);
+      return Names.printable(new String(comm, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       return "?";
     }

@@ -1,17 +1,16 @@
 package io.vfioctl.libvirt;
 
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PreparedDomains;
 import io.vfioctl.device.DeviceLocator;
 import io.vfioctl.status.DeviceStatus;
-import io.vfioctl.device.IommuGroups;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.Log;
 import io.vfioctl.change.OverrideEngine;
+import io.vfioctl.preflight.Problem;
 import io.vfioctl.core.Settings;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.resolve.TargetResolver;
@@ -19,6 +18,7 @@ import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.core.VfioctlException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -105,9 +105,8 @@ public final class DomainHandover {
     Optional<DevicePaths> paths = locator.locateIfPresent(address);
     if (paths.isEmpty()) {
       return new HostdevCheck(h, Optional.empty(), "", "", Optional.empty(), false, Optional.empty(), false, "none",
-          List.of("no such device: " + address), List.of());
+          List.of(Problem.of(Problem.Kind.DEVICE_MISSING, address, "no such device: " + address)), List.of());
     }
-    List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     String driver;
     String word;
@@ -127,21 +126,10 @@ public final class DomainHandover {
       why = fit.best().alias().isEmpty() ? "no vfio_pci alias matches: the generic driver"
           : "best fit: " + fit.best().alias() + " (" + fit.best().wildcards() + " wildcard fields)";
     }
-    DeviceStatus now = status.read(address);
-    Optional<IommuGroups.Group> group = new IommuGroups(host).of(paths.get());
-    boolean viable = false;
-    if (group.isEmpty()) {
-      problems.add(address + " has no IOMMU group: VFIO cannot isolate it (enable the IOMMU)");
-    } else {
-      List<GroupMember> blockers = group.get().blockers(vfioDevices);
-      viable = blockers.isEmpty();
-      if (!blockers.isEmpty()) {
-        problems.add("IOMMU group " + group.get().id() + " of " + address + " is not viable: "
-            + IommuGroups.Group.describe(blockers) + " stays with a host driver (give the guest the whole group, or"
-            + " detach it too)");
-      }
-    }
-    problems.addAll(now.uses().stream().map(u -> address + " is in use: " + u).toList());
+    DeviceStatus now = status.read(paths.get(), vfioDevices);
+    List<Problem> problems = new ArrayList<>(now.problems());
+    boolean viable = now.iommuGroup().isPresent()
+        && problems.stream().noneMatch(p -> p.kind() == Problem.Kind.GROUP_NOT_VIABLE);
     String action;
     boolean onDriver = now.vfioBound() && now.driver().equals(Optional.of(driver));
     if (h.managed()) {
@@ -152,14 +140,15 @@ public final class DomainHandover {
     } else {
       action = "detach to " + driver;
       if (!hook) {
-        problems.add(address + " is managed='no' but not on a VFIO driver, and libvirt will not detach it: run"
-            + " 'vfioctl domain prepare' first, or install the qemu hook (" + HOOK + ")");
+        problems.add(Problem.of(Problem.Kind.NOT_DETACHED, address, address + " is managed='no' but not on a VFIO"
+            + " driver, and libvirt will not detach it: run 'vfioctl domain prepare' first, or install the qemu hook ("
+            + HOOK + ")"));
       } else if (libvirt) {
         notes.add("the qemu hook detaches it when the guest starts");
       }
     }
-    return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), group.map(IommuGroups.Group::id),
-        viable, action, problems, notes);
+    return new HostdevCheck(h, Optional.of(driver), word, why, now.driver(), now.vfioBound(), now.iommuGroup(), viable,
+        action, problems, notes);
   }
 
   /** Where libvirt binds another driver than vfioctl chose. */
@@ -192,50 +181,96 @@ public final class DomainHandover {
    */
   public List<String> prepare(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
-    List<String> before = prepared(key, domain);
-    List<OverrideEngine.Detachment> detach = toDetach(check(domain), "domain " + Names.printable(domain.name()));
-    List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
-    if (detached.isEmpty()) {
-      return detached; // no lock taken: a guest without such devices never waits for vfioctl
+    String what = "domain " + Names.printable(domain.name());
+    refuseShared(domain, key, preparedLists(domain));
+    if (toDetach(check(domain), what).isEmpty()) {
+      return List.of(); // no lock taken: a guest without such devices never waits for vfioctl
     }
     if (settings.dryRun()) {
+      List<OverrideEngine.Detachment> detach = toDetach(check(domain), what);
       engine.detachAll(detach);
-      return detached;
+      return detach.stream().map(OverrideEngine.Detachment::device).toList();
     }
-    // Listed before anything moves, so that release finds every device a crash may leave
-    // detached; release returns only those that do have a detach record.
-    Set<String> all = new LinkedHashSet<>(before);
-    all.addAll(detached);
-    remember(key, domain, List.copyOf(all));
-    try {
-      engine.detachAll(detach);
-    } catch (VfioctlException | RuntimeException e) {
-      try {
-        remember(key, domain, before);
-      } catch (VfioctlException again) {
-        log.warn(again.getMessage());
+    // Read, checked and written again under the lock: two guests prepared at once see each other.
+    return engine.inSession(session -> {
+      refuseShared(domain, key, preparedLists(domain));
+      List<String> before = prepared(key, domain);
+      List<OverrideEngine.Detachment> detach = toDetach(check(domain), what);
+      List<String> detached = detach.stream().map(OverrideEngine.Detachment::device).toList();
+      if (detached.isEmpty()) {
+        return detached;
       }
-      throw e;
+      // Listed before anything moves, so that release finds every device a crash may leave
+      // detached; release returns only those that do have a detach record.
+      Set<String> all = new LinkedHashSet<>(before);
+      all.addAll(detached);
+      remember(key, domain, List.copyOf(all));
+      try {
+        session.detachAll(detach);
+      } catch (VfioctlException | RuntimeException e) {
+        try {
+          remember(key, domain, before);
+        } catch (VfioctlException again) {
+          log.warn(again.getMessage());
+        }
+        throw e;
+      }
+      return detached;
+    });
+  }
+
+  /** A VFIO device of the guest that prepare took for another domain: that guest has it. */
+  private static void refuseShared(Domain domain, String key, List<PreparedDomains.Prepared> lists)
+      throws VfioctlException {
+    for (Hostdev h : domain.hostdevs()) {
+      if (!h.isVfio() || h.managed()) {
+        continue;
+      }
+      String device = h.address().toString();
+      for (PreparedDomains.Prepared other : lists) {
+        if (!other.key().equals(key) && other.devices().contains(device)) {
+          throw new VfioctlException("cannot prepare domain " + Names.printable(domain.name()) + ": " + device
+              + " is prepared for domain " + Names.printable(other.name()) + " (" + Host.DOMAINS_DIR + "/" + other.key()
+              + "); shut that guest down first, or give the device to one guest only");
+        }
+      }
     }
-    return detached;
+  }
+
+  private List<PreparedDomains.Prepared> preparedLists(Domain domain) throws VfioctlException {
+    try {
+      return host.domains().all();
+    } catch (IOException e) {
+      String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+          && f.getFile().startsWith(Host.DOMAINS_DIR) ? f.getFile() : Host.DOMAINS_DIR;
+      throw new VfioctlException("cannot read " + Names.printable(file) + ": " + IoErrors.describe(e) + "; it lists what"
+          + " prepare detached for a guest: check it, or remove it and return those devices with 'vfioctl reattach',"
+          + " before preparing " + Names.printable(domain.name()));
+    }
   }
 
   /**
-   * The devices of a report to detach: its {@code managed='no'} VFIO devices not on their driver
-   * yet. A problem detach would not judge itself (a missing device, a group that will not be
-   * viable) refuses them all; detach refuses devices in use or without an IOMMU group, unless
-   * {@code --force} or {@code --noiommu}.
+   * The problems prepare leaves to what it does: detach judges a device in use, held or without
+   * an IOMMU group (refused unless {@code --force} or {@code --noiommu}), and a device not
+   * detached yet is what prepare detaches. Any other (a missing device, a group that will not be
+   * viable) refuses them all.
    */
-  private static List<OverrideEngine.Detachment> toDetach(Report report, String what) throws VfioctlException {
+  private static final Set<Problem.Kind> LEFT_TO_DETACH = EnumSet.of(Problem.Kind.IN_USE,
+      Problem.Kind.HELD_BY_PROCESS, Problem.Kind.NO_IOMMU_GROUP, Problem.Kind.NOT_DETACHED);
+
+  /**
+   * The devices of a report to detach: its {@code managed='no'} VFIO devices not on their driver
+   * yet, unless a problem refuses them all.
+   */
+  static List<OverrideEngine.Detachment> toDetach(Report report, String what) throws VfioctlException {
     List<OverrideEngine.Detachment> detach = new ArrayList<>();
     for (HostdevCheck c : report.hostdevs()) {
       if (!c.hostdev().isVfio() || c.hostdev().managed()) {
         continue;
       }
-      Optional<String> blocking = c.problems().stream().filter(p -> !p.contains(" is in use: ")
-          && !p.contains(" has no IOMMU group") && !p.contains("run 'vfioctl domain prepare' first")).findFirst();
+      Optional<Problem> blocking = c.found().stream().filter(p -> !LEFT_TO_DETACH.contains(p.kind())).findFirst();
       if (blocking.isPresent()) {
-        throw new VfioctlException("cannot prepare " + what + ": " + blocking.get());
+        throw new VfioctlException("cannot prepare " + what + ": " + blocking.get().text());
       }
       if (c.needsDetach()) {
         detach.add(new OverrideEngine.Detachment(c.hostdev().address().toString(), c.word()));
@@ -274,7 +309,7 @@ public final class DomainHandover {
       if (devices.isEmpty()) {
         host.domains().remove(key);
       } else {
-        host.domains().write(key, devices);
+        host.domains().write(key, domain.name(), devices);
       }
     } catch (IOException e) {
       throw new VfioctlException("cannot write " + host.domains().displayPath(key) + ": " + IoErrors.describe(e)
@@ -289,6 +324,33 @@ public final class DomainHandover {
    */
   public List<String> release(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
+    if (prepared(key, domain).isEmpty()) {
+      return List.of(); // nothing listed: no lock taken
+    }
+    if (settings.dryRun()) {
+      List<String> present = listedAndDetached(key, domain);
+      if (!present.isEmpty()) {
+        engine.reattachAll(present);
+      }
+      return present;
+    }
+    // The list is read, acted on and removed under one lock, as prepare writes it.
+    return engine.inSession(session -> {
+      List<String> present = listedAndDetached(key, domain);
+      if (!present.isEmpty()) {
+        session.reattachAll(present);
+      }
+      try {
+        host.domains().remove(key);
+      } catch (IOException e) {
+        log.warn("cannot remove " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
+      }
+      return present;
+    });
+  }
+
+  /** The devices of the domain's list that are present and still have a detach record. */
+  private List<String> listedAndDetached(String key, Domain domain) throws VfioctlException {
     List<String> present = new ArrayList<>();
     for (String d : prepared(key, domain)) {
       Optional<io.vfioctl.core.DevicePaths> paths = locator.locateIfPresent(d);
@@ -298,16 +360,6 @@ public final class DomainHandover {
         present.add(d);
       } else {
         log.debug(d + " has no detach record (taken over since, or never detached): left as it is");
-      }
-    }
-    if (!present.isEmpty()) {
-      engine.reattachAll(present);
-    }
-    if (!settings.dryRun()) {
-      try {
-        host.domains().remove(key);
-      } catch (IOException e) {
-        log.warn("cannot remove " + host.domains().displayPath(key) + ": " + IoErrors.describe(e));
       }
     }
     return present;

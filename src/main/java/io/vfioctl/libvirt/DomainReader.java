@@ -89,6 +89,10 @@ final class DomainReader {
       xml.skipElement();
       return;
     }
+    if (xml.hasAttribute("model")) {
+      throw xml.error(xml.line(), "<hostdev type='pci'> has a model, which libvirt takes only for mediated devices"
+          + " and refuses here; the driver's model goes in <driver model='…'/>");
+    }
     readDevice(Hostdev.Source.HOSTDEV, "<hostdev type='pci'> has no <source><address …/>");
   }
 
@@ -104,9 +108,19 @@ final class DomainReader {
     PciAddress address = null;
     Driver driver = Driver.NONE;
     boolean driverSeen = false;
+    boolean sourceSeen = false;
+    boolean guestAddressSeen = false;
     while (xml.nextChild()) {
-      if (xml.is("source") && address == null) {
-        address = sourceAddress(source == Hostdev.Source.INTERFACE);
+      if (xml.is("source") && !sourceSeen) {
+        sourceSeen = true; // libvirt reads the first <source> only
+        address = source(source == Hostdev.Source.INTERFACE);
+      } else if (xml.is("address") && !guestAddressSeen) {
+        guestAddressSeen = true;
+        if (xml.attribute("type") == null) {
+          throw xml.error(xml.line(), "the guest <address> of this device has no type, which libvirt refuses;"
+              + " add type='pci' (or remove it and let libvirt choose)");
+        }
+        xml.skipElement();
       } else if (xml.is("driver") && !driverSeen) {
         driverSeen = true; // libvirt reads the first <driver>, as it reads the first <source>
         driver = driver();
@@ -135,6 +149,28 @@ final class DomainReader {
     throw xml.error(line, "managed='" + Names.printable(managed) + "' is neither yes nor no");
   }
 
+  /**
+   * The host address in the current {@code <source>}, the first one libvirt reads; moves past it.
+   * A source without an address is 0000:00:00.0 to libvirt: refused. So are the attributes its
+   * parser or schema refuses on a PCI host device's source.
+   */
+  private PciAddress source(boolean typeRequired) throws DomainXmlException {
+    int line = xml.line();
+    for (String refused : SOURCE_REFUSED) {
+      if (xml.hasAttribute(refused)) {
+        throw xml.error(line, "<source " + refused + "=…> is refused by libvirt on a PCI host device; remove it");
+      }
+    }
+    PciAddress address = sourceAddress(typeRequired);
+    if (address == null) {
+      throw xml.error(line, "the first <source> has no <address …/>, which libvirt reads as 0000:00:00.0;"
+          + " give it the device's address");
+    }
+    return address;
+  }
+
+  private static final String[] SOURCE_REFUSED = {"startupPolicy", "writeFiltering"};
+
   /** The first {@code <address>} inside the current {@code <source>}; moves past the source. */
   private PciAddress sourceAddress(boolean typeRequired) throws DomainXmlException {
     PciAddress address = null;
@@ -143,6 +179,10 @@ final class DomainReader {
         String type = xml.attribute("type");
         if (typeRequired ? !"pci".equals(type) : type != null && !type.equals("pci")) {
           throw xml.error(xml.line(), "the <source> address is not type='pci'");
+        }
+        if (xml.hasAttribute("multifunction")) {
+          throw xml.error(xml.line(), "the <source> address has multifunction=…, which libvirt refuses on a host"
+              + " address (it belongs to the guest <address>); remove it");
         }
         address = pciAddress();
       }

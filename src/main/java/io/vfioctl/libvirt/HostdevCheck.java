@@ -1,5 +1,6 @@
 package io.vfioctl.libvirt;
 
+import io.vfioctl.preflight.Problem;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,15 +17,20 @@ import java.util.Optional;
  * @param group its IOMMU group
  * @param groupViable whether VFIO can use the group once the domain's VFIO devices are bound
  * @param action what prepare (or the hook) does with it, or why nothing
- * @param problems what would keep the guest from starting (empty: nothing)
+ * @param found what would keep the guest from starting, each with its kind (empty: nothing)
  * @param notes where libvirt decides otherwise, and other remarks
  */
 public record HostdevCheck(Hostdev hostdev, Optional<String> driver, String word, String why, Optional<String> current,
-    boolean vfioBound, Optional<String> group, boolean groupViable, String action, List<String> problems, List<String> notes) {
+    boolean vfioBound, Optional<String> group, boolean groupViable, String action, List<Problem> found, List<String> notes) {
 
   public HostdevCheck {
-    problems = List.copyOf(problems);
+    found = List.copyOf(found);
     notes = List.copyOf(notes);
+  }
+
+  /** What would keep the guest from starting, as told (empty: nothing). */
+  public List<String> problems() {
+    return found.stream().map(Problem::text).toList();
   }
 
   /** Whether prepare detaches it: a {@code managed='no'} VFIO device not yet on its driver. */

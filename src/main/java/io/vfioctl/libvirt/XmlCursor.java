@@ -44,6 +44,28 @@ final class XmlCursor {
     } catch (XMLStreamException e) {
       throw malformed(e);
     }
+    refuseXml11LineEnds(text, source);
+  }
+
+  /**
+   * XML 1.1 turns U+0085 and U+2028 into line ends (a space in an attribute), where libxml2, which
+   * reads every document as XML 1.0, keeps them and refuses the value: such a document would name
+   * another device here than in libvirt.
+   */
+  private void refuseXml11LineEnds(CharBuffer text, String source) throws DomainXmlException {
+    if (!"1.1".equals(xml.getVersion())) {
+      return;
+    }
+    int line = 1;
+    for (int i = text.position(); i < text.limit(); i++) {
+      char c = text.get(i);
+      if (c == '\n') {
+        line++;
+      } else if (c == '\u0085' || c == '\u2028') {
+        throw new DomainXmlException(source + ":" + line + ": an XML 1.1 line end (U+" + (c == '\u0085' ? "0085" : "2028")
+            + "), which libvirt reads as XML 1.0 text; remove it or declare version='1.0'");
+      }
+    }
   }
 
   private static XMLInputFactory factory() {
@@ -56,6 +78,10 @@ final class XmlCursor {
     f.setProperty(XMLInputFactory.IS_COALESCING, true);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     f.setXMLResolver(new RefuseExternal());
+    // The JDK's own caps depend on its version and jaxp.properties (JDK 25: depth 100, 200
+    // attributes); vfioctl's limits are its own, checked in next() with its own messages.
+    f.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH + 1));
+    f.setProperty("jdk.xml.elementAttributeLimit", String.valueOf(MAX_ATTRIBUTES + MAX_NAMESPACES + 1));
     return f;
   }
 
@@ -155,9 +181,38 @@ final class XmlCursor {
     return xml.getLocalName();
   }
 
-  /** An attribute of the current element that has no namespace, or null. */
-  String attribute(String name) {
-    return xml.getAttributeValue("", name);
+  /**
+   * An attribute of the current element, or null. libvirt reads attributes with libxml2's
+   * {@code xmlGetProp}, which takes the first one of that local name whatever its namespace, so
+   * {@code x:bus} would be its bus: an attribute of that name in a namespace is refused rather
+   * than read differently.
+   */
+  String attribute(String name) throws DomainXmlException {
+    String value = null;
+    for (int i = 0; i < xml.getAttributeCount(); i++) {
+      if (!name.equals(xml.getAttributeLocalName(i))) {
+        continue;
+      }
+      String namespace = xml.getAttributeNamespace(i);
+      if (namespace != null && !namespace.isEmpty()) {
+        String prefix = xml.getAttributePrefix(i);
+        String qualified = (prefix == null || prefix.isEmpty() ? "{" + namespace + "}" : prefix + ":") + name;
+        throw error(line(), "<" + Names.printable(xml.getLocalName()) + "> has " + Names.printable(qualified)
+            + ", which libvirt reads as " + name + " whatever its namespace; remove the prefix");
+      }
+      value = xml.getAttributeValue(i);
+    }
+    return value;
+  }
+
+  /** Whether the current element has an attribute of this local name, in any namespace. */
+  boolean hasAttribute(String name) {
+    for (int i = 0; i < xml.getAttributeCount(); i++) {
+      if (name.equals(xml.getAttributeLocalName(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The line of the current element's start tag (where it ends, for a tag on several lines). */

@@ -2,6 +2,7 @@ package io.vfioctl.status;
 
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
+import io.vfioctl.preflight.Problem;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param blockers the group's members that keep it from VFIO now (empty: viable)
  * @param uses what on the host uses the device, most serious first (empty: nothing found)
  * @param driversAutoprobe a PF's {@code sriov_drivers_autoprobe}; empty for other devices
+ * @param problems what stands in the way of handing it to VFIO, each with its kind: its group, then
+ *     what holds or uses it (empty: nothing)
  */
 public record DeviceStatus(
     String address,
@@ -32,4 +35,5 @@ public record DeviceStatus(
     List<String> uses,
     Optional<String> physfn,
     List<String> virtfns,
-    Optional<Boolean> driversAutoprobe) {}
+    Optional<Boolean> driversAutoprobe,
+    List<Problem> problems) {}

@@ -8,6 +8,7 @@ import io.vfioctl.device.Sriov;
 import io.vfioctl.device.IommuGroups;
 import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.inuse.VfioUsers;
+import io.vfioctl.preflight.Preflight;
 import io.vfioctl.device.Bindings;
 
 import io.vfioctl.core.DevicePaths;
@@ -17,6 +18,7 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,15 +65,23 @@ public final class StatusReader {
   }
 
   private DeviceStatus read(DevicePaths d) throws VfioctlException {
+    return read(d, List.of());
+  }
+
+  /**
+   * A device's status, its problems judged as if handed to VFIO along with {@code together}
+   * ({@code domain check}: the domain's other VFIO devices); its blockers stay those of now.
+   */
+  public DeviceStatus read(DevicePaths d, Collection<String> together) throws VfioctlException {
     Sysfs sysfs = host.sysfs();
     DeviceState state = Bindings.current(host, d);
     boolean vfioBound = sysfs.exists(d.file("vfio-dev"));
     Optional<IommuGroups.Group> group = groups.of(d);
+    Optional<String> holder = vfioBound ? new VfioUsers(host).holder(d) : Optional.empty();
+    List<String> hostUses = use.uses(d);
     List<String> uses = new ArrayList<>();
-    if (vfioBound) {
-      new VfioUsers(host).holder(d).ifPresent(holder -> uses.add("held by " + holder));
-    }
-    uses.addAll(use.uses(d));
+    holder.ifPresent(h -> uses.add("held by " + h));
+    uses.addAll(hostUses);
     List<String> vfs = sriov.virtfns(d.dir());
     return new DeviceStatus(
         d.device().name(),
@@ -89,7 +99,8 @@ public final class StatusReader {
         uses,
         sriov.physfn(d.dir()),
         vfs,
-        vfs.isEmpty() ? Optional.empty() : Optional.of(sriov.driversAutoprobe(d.dir())));
+        vfs.isEmpty() ? Optional.empty() : Optional.of(sriov.driversAutoprobe(d.dir())),
+        Preflight.collect(d.device().name(), group, together, holder, hostUses));
   }
 
   private interface FileRead<T> {

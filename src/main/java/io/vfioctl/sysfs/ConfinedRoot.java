@@ -1,5 +1,9 @@
 package io.vfioctl.sysfs;
 
+import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
+import java.nio.file.DirectoryStream;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
@@ -29,11 +33,24 @@ public final class ConfinedRoot {
 
   private final Path root;
   private final boolean slash;
-  private final Set<Path> plainDirectories = ConcurrentHashMap.newKeySet();
+  private final Set<Path> plainDirectories;
+  /** The deadline of each read, list and link read; null for none. */
+  private final Watchdog watchdog;
 
   public ConfinedRoot(Path root) {
-    this.root = root.toAbsolutePath().normalize();
-    this.slash = this.root.getParent() == null;
+    this(root.toAbsolutePath().normalize(), ConcurrentHashMap.newKeySet(), null);
+  }
+
+  private ConfinedRoot(Path root, Set<Path> plainDirectories, Watchdog watchdog) {
+    this.root = root;
+    this.slash = root.getParent() == null;
+    this.plainDirectories = plainDirectories;
+    this.watchdog = watchdog;
+  }
+
+  /** The same root, whose reads, listings and link reads have the watchdog's deadline. */
+  public ConfinedRoot watched(Watchdog watchdog) {
+    return new ConfinedRoot(root, plainDirectories, watchdog);
   }
 
   public Path root() {
@@ -61,8 +78,53 @@ public final class ConfinedRoot {
 
   /** The content of the regular file at {@code path}; see {@link RegularFile#read}. */
   public byte[] read(String path, SizeLimit limit) throws IOException {
-    Found found = lookUp(path, true);
-    return RegularFile.read(found.path(), found.attributes(), path, limit);
+    begin("reading ", path);
+    try {
+      Found found = lookUp(path, true);
+      return RegularFile.read(found.path(), found.attributes(), path, limit);
+    } finally {
+      end();
+    }
+  }
+
+  /** The names in directory {@code path}; none when it cannot be listed. */
+  public List<String> list(String path) {
+    begin("listing ", path);
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(resolve(path))) {
+      for (Path entry : entries) {
+        names.add(entry.getFileName().toString());
+      }
+    } catch (IOException | SecurityException e) {
+      names.clear(); // gone meanwhile, not a directory, or not ours to look into
+    } finally {
+      end();
+    }
+    return names;
+  }
+
+  /** What the link at {@code path} says, never followed; empty when it is no link. */
+  public Optional<String> linkText(String path) {
+    begin("reading the link ", path);
+    try {
+      return Optional.of(Files.readSymbolicLink(resolveNoFollow(path)).toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return Optional.empty();
+    } finally {
+      end();
+    }
+  }
+
+  private void begin(String what, String path) {
+    if (watchdog != null) {
+      watchdog.begin(what + path);
+    }
+  }
+
+  private void end() {
+    if (watchdog != null) {
+      watchdog.end();
+    }
   }
 
   /** Where a path led, and what the last look-up there saw (null when it did not look). */

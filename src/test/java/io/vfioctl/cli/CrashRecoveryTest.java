@@ -15,14 +15,12 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.Journal;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.sysfs.ConfinedRoot;
-import io.vfioctl.sysfs.Sysfs;
+import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.sysfs.SysfsWriteException;
+import io.vfioctl.testing.CliRunner;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -210,6 +208,45 @@ class CrashRecoveryTest {
     assertEquals(0, m.run("recover").code());
   }
 
+  @Test
+  void journalEntriesThatAreNoRegularFileAreRemovedOrNamedForAPerson() throws Exception {
+    TestMachine m = machine();
+    Path journal = m.root.resolve("run/vfioctl/journal");
+    Files.createDirectories(journal);
+    Path outside = Files.writeString(tmp.resolve("outside"), "not vfioctl's");
+    Files.createSymbolicLink(journal.resolve("pci-" + NIC), outside);
+    io.vfioctl.testing.HostileFiles.fifo(journal.resolve("pci-" + EDU));
+    Files.createDirectory(journal.resolve("pci-" + VIRTIO));
+    Files.createDirectories(journal.resolve("pci-" + FN0).resolve("inside"));
+    io.vfioctl.testing.HostileFiles.fifo(journal.resolve(".pci-" + TestMachine.FN1 + ".12345.tmp"));
+    Result r = m.run("recover");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().contains("cannot remove the journal entry /run/vfioctl/journal/pci-" + FN0 + " (not a regular"
+        + " file, a directory that is not empty): remove it by hand (rm -r '/run/vfioctl/journal/pci-" + FN0 + "')"),
+        r::toString);
+    try (Stream<Path> left = Files.list(journal)) {
+      assertEquals(List.of("pci-" + FN0), left.map(f -> f.getFileName().toString()).toList());
+    }
+    assertEquals("not vfioctl's", Files.readString(outside), "a link is removed, never followed");
+    assertEquals(0, m.run("set-override", NIC, "vfio-pci").code());
+    assertEquals(0, m.run("set-override", EDU, "none").code());
+    Result blocked = m.run("set-override", FN0, "vfio-pci");
+    assertEquals(1, blocked.code(), blocked::toString);
+    assertTrue(blocked.err().contains("run 'vfioctl recover' first"), blocked::toString);
+  }
+
+  @Test
+  void temporaryFilesAKillLeavesInEveryDirectoryAreRemoved() {
+    TestMachine m = machine();
+    m.write("run/vfioctl/detached/.pci-" + NIC + ".12345.tmp", "driver=e1000\n");
+    m.write("run/vfioctl/domains/.guest.678.tmp", "x");
+    m.write("run/vfioctl/detached/pci-" + EDU, "driver=\n");
+    assertEquals(0, m.run("recover").code());
+    assertTrue(Files.notExists(m.root.resolve("run/vfioctl/detached/.pci-" + NIC + ".12345.tmp")));
+    assertTrue(Files.notExists(m.root.resolve("run/vfioctl/domains/.guest.678.tmp")));
+    assertTrue(Files.exists(m.root.resolve("run/vfioctl/detached/pci-" + EDU)), "a record is no temporary file");
+  }
+
   private static String entry(String device, String dir, String extra, ChangeRecord.Owner owner) {
     return "device=pci/" + device + "\ndir=" + dir + "\n" + extra + "owner=" + owner.pid() + " " + owner.startMillis() + "\n";
   }
@@ -347,14 +384,7 @@ class CrashRecoveryTest {
     Result run(String... args) {
       Host host = new Host(m.root, new FaultySysfs(), m.kernel.moduleLoader(), new FaultyPersisted(), new FaultyJournal());
       main = new Main(m.env, r -> host, "vfioctl").owner(GONE);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int rc;
-      try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        rc = main.run(o, e, args);
-      }
-      return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return CliRunner.run(main, args);
     }
 
     interface Step {
@@ -393,30 +423,9 @@ class CrashRecoveryTest {
       }
     }
 
-    final class FaultySysfs implements Sysfs {
-      @Override
-      public Optional<String> read(String path) {
-        return m.kernel.read(path);
-      }
-
-      @Override
-      public List<String> list(String dir) {
-        return m.kernel.list(dir);
-      }
-
-      @Override
-      public Optional<String> linkName(String path) {
-        return m.kernel.linkName(path);
-      }
-
-      @Override
-      public Optional<String> linkTarget(String path) {
-        return m.kernel.linkTarget(path);
-      }
-
-      @Override
-      public boolean exists(String path) {
-        return m.kernel.exists(path);
+    final class FaultySysfs extends ForwardingSysfs {
+      FaultySysfs() {
+        super(m.kernel);
       }
 
       @Override

@@ -9,9 +9,7 @@ import io.vfioctl.host.LockHolder;
 import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +25,9 @@ class DeadlineTest extends MachineTest {
     m.load("vfio_pci");
     m.kernel.slowWrites(2500);
     AtomicBoolean lockFreeWhileStuck = new AtomicBoolean();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Main main = new Main(m.env, r -> m.host(), "vfioctl").onStuck(() -> lockFreeWhileStuck.set(lockIsFree(m.root)));
-    try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), e,
-          "--timeout", "1", "set-override", NIC, "vfio-pci");
-    }
-    String message = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    Result r = m.runWith("vfioctl", main -> main.onStuck(() -> lockFreeWhileStuck.set(lockIsFree(m.root))),
+        "--timeout", "1", "set-override", NIC, "vfio-pci");
+    String message = r.err().lines().findFirst().orElse("");
     assertTrue(message.startsWith("vfioctl: writing vfio-pci to /sys/bus/pci/devices/" + NIC
         + "/driver_override has not returned after 1 s: the device is locked"), message);
     assertTrue(message.contains("'vfioctl recover' rolls it back"), message);

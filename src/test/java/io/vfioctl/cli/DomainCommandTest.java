@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.Golden;
 import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.io.ByteArrayInputStream;
@@ -52,36 +53,7 @@ class DomainCommandTest extends MachineTest {
   void checkSaysWhatEachDeviceGetsAndWhyAndFailsWhenTheGuestCouldNotStart() {
     Result r = run(DOMAIN, "domain", "check", "-");
     assertEquals(1, r.code(), r::toString);
-    assertEquals("""
-        domain guest1 (uuid 6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01)
-
-        0000:00:02.0 line 5, managed='no'
-          driver       vfio-pci (<driver model='vfio-pci'/>)
-          now          e1000
-          iommu group  2, viable with the domain's devices
-          action       detach to vfio-pci
-          problem      0000:00:02.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
-        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
-
-        0000:00:03.0 line 9, managed='no'
-          driver       edu_vfio_pci (best fit: vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* (5 wildcard fields))
-          now          (none)
-          iommu group  3, viable with the domain's devices
-          action       detach to edu_vfio_pci
-          problem      0000:00:03.0 is managed='no' but not on a VFIO driver, and libvirt will not detach it: run \
-        'vfioctl domain prepare' first, or install the qemu hook (/etc/libvirt/hooks/qemu.d/vfioctl)
-
-        0000:00:04.0 line 12, managed='yes'
-          driver       vfio-pci (best fit: vfio_pci:v*d*sv*sd*bc*sc*i* (7 wildcard fields))
-          now          virtio-pci
-          iommu group  4, viable with the domain's devices
-          action       libvirt binds it (managed='yes')
-
-        0000:01:00.0 line 15, managed='yes'
-          action       skipped: <driver name='kvm'/> is not VFIO
-
-        check: 2 problems: the guest would not start
-        """, r.out());
+    Golden.assertMatches("domain/check-guest1.txt", r.out());
     assertEquals(List.of(), m.kernel.writeLog());
   }
 
@@ -113,16 +85,7 @@ class DomainCommandTest extends MachineTest {
 
     Result release = run(DOMAIN, "--json", "domain", "release", "-");
     assertEquals(0, release.code(), release::toString);
-    assertEquals("""
-        {
-          "domain": "guest1",
-          "uuid": "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01",
-          "reattached": [
-            "0000:00:02.0",
-            "0000:00:03.0"
-          ]
-        }
-        """, release.out());
+    Golden.assertMatches("domain/release-guest1.json", release.out());
     assertEquals("e1000", m.driver(NIC));
     assertNull(m.driver(EDU));
     assertNull(m.detachedFrom(NIC));
@@ -146,6 +109,7 @@ class DomainCommandTest extends MachineTest {
     assertEquals(1, r.err().lines().count(), r::toString);
     assertEquals("e1000", m.driver(NIC));
     assertNull(m.driver(EDU));
+    assertTrue(java.nio.file.Files.notExists(root.resolve("run/vfioctl/domains")), "a refused prepare leaves no list");
     assertEquals("domain release: guest1: nothing to do\n", run(DOMAIN, "domain", "release", "-").out());
   }
 
@@ -347,5 +311,67 @@ class DomainCommandTest extends MachineTest {
         release::toString);
     Result garbage = run("not xml", "libvirt-hook", "guest1", "release", "end", "-");
     assertEquals(0, garbage.code(), garbage::toString);
+  }
+
+  @Test
+  void aDevicePreparedForOneGuestIsRefusedToAnotherAndItsReleaseReturnsNothing() throws Exception {
+    String other = DOMAIN.replace("<name>guest1</name>", "<name>guest2</name>")
+        .replace("6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01", "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b02");
+    assertEquals(0, run(DOMAIN, "domain", "prepare", "-").code());
+    Result refused = run(other, "domain", "prepare", "-");
+    assertEquals(1, refused.code(), refused::toString);
+    assertEquals("vfioctl: cannot prepare domain guest2: 0000:00:02.0 is prepared for domain guest1"
+        + " (/run/vfioctl/domains/6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01); shut that guest down first, or give the"
+        + " device to one guest only\n", refused.err());
+    assertEquals("domain release: guest2: nothing to do\n", run(other, "domain", "release", "-").out());
+    assertEquals("vfio-pci", m.driver(NIC), "guest1 keeps its device");
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    assertEquals("domain release: guest1: reattached 0000:00:02.0, 0000:00:03.0\n",
+        run(DOMAIN, "domain", "release", "-").out());
+    assertEquals(0, run(other, "domain", "prepare", "-").code(), "free again, guest2 may have them");
+  }
+
+  @Test
+  void twoGuestsPreparedAtOnceNeverBothGetADevice() throws Exception {
+    String other = DOMAIN.replace("<name>guest1</name>", "<name>guest2</name>")
+        .replace("6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b01", "6f6f0a5e-1c4d-4bd5-9a5b-3c1f0e6a8b02");
+    for (int round = 0; round < 5; round++) {
+      m.kernel.slowWrites(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      var first = pool.submit(() -> run(DOMAIN, "domain", "prepare", "-"));
+      var second = pool.submit(() -> run(other, "domain", "prepare", "-"));
+      List<Result> results = List.of(first.get(), second.get());
+      pool.shutdown();
+      assertEquals(1, results.stream().filter(r -> r.code() == 0).count(), results::toString);
+      assertTrue(results.stream().anyMatch(r -> r.err().contains("is prepared for domain guest")), results::toString);
+      // The guest that never started releases nothing; the other returns its devices.
+      Result loser = results.get(0).code() == 0 ? run(other, "domain", "release", "-") : run(DOMAIN, "domain", "release", "-");
+      assertTrue(loser.out().endsWith("nothing to do\n"), loser::toString);
+      assertEquals("vfio-pci", m.driver(NIC));
+      Result winner = results.get(0).code() == 0 ? run(DOMAIN, "domain", "release", "-") : run(other, "domain", "release", "-");
+      assertTrue(winner.out().contains("reattached 0000:00:02.0, 0000:00:03.0"), winner::toString);
+      assertEquals("e1000", m.driver(NIC));
+    }
+  }
+
+  @Test
+  void theHookShowsWhatAGuestsStartWouldDoWithDryRun() {
+    Result r = run(DOMAIN, "--dry-run", "libvirt-hook", "guest1", "prepare", "begin", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("write /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci\n"), r::toString);
+    assertTrue(r.out().contains("write /run/vfioctl/detached/pci-0000:00:03.0 driver= override=\n"), r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
+    assertTrue(java.nio.file.Files.notExists(root.resolve("run/vfioctl")), "a dry run leaves nothing");
+  }
+
+  @Test
+  void aJsonDryRunIsOneDocumentWithThePlanInIt() {
+    Result r = run(DOMAIN, "--json", "--dry-run", "domain", "prepare", "-");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().startsWith("{") && r.out().strip().endsWith("}"), r::toString);
+    assertEquals(1, r.out().lines().filter(l -> l.startsWith("{")).count(), r::toString);
+    assertTrue(r.out().contains("\"plan\": [") && r.out().contains(
+        "\"write /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci\""), r::toString);
+    assertEquals(List.of(), m.kernel.writeLog());
   }
 }

@@ -3,12 +3,9 @@ package io.vfioctl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vfioctl.host.Host;
 import io.vfioctl.testing.FakeRoot;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,16 +69,7 @@ class DriverctlGoldenTest {
   }
 
   static Result vfioctl(Path root, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("--root", root.toString()));
-    all.addAll(List.of(args));
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(Map.of(), Host::at).run(o, e, all.toArray(String[]::new));
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return FakeRoot.runAt(root.toString(), args);
   }
 
   static void assertSame(Path root, String... args) throws Exception {

@@ -6,6 +6,7 @@ import static io.vfioctl.testing.TestMachine.FN1;
 import static io.vfioctl.testing.TestMachine.NIC;
 import static io.vfioctl.testing.TestMachine.VIRTIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** detach and reattach, like virsh nodedev-detach/reattach: not saved, the original recorded and restored. */
 class HandoverTest extends MachineTest {
+  /** An e1000 outside every IOMMU group, which {@link #addDeviceWithoutGroup} adds. */
+  static final String NO_GROUP = "0000:00:07.0";
+
+  private void addDeviceWithoutGroup() {
+    m.kernel.addDevice(NO_GROUP, 0x8086, 0x100e, 0x8086, 0x100e, 0x020000, -1, -1);
+  }
+
   @Test
   void detachBindsTheBestFitAndRecordsTheOriginalWithoutSavingIt() {
     Result r = m.run("detach", NIC);
@@ -185,36 +193,36 @@ class HandoverTest extends MachineTest {
 
   @Test
   void withoutAnIommuVfioIsRefusedUnlessNoiommu() {
-    m.kernel.addDevice("0000:00:07.0", 0x8086, 0x100e, 0x8086, 0x100e, 0x020000, -1, -1);
-    String nic = "0000:00:07.0";
-    Result r = m.run("detach", nic);
+    addDeviceWithoutGroup();
+    Result r = m.run("detach", NO_GROUP);
     assertEquals(1, r.code(), r::toString);
-    assertEquals("vfioctl: " + nic + " has no IOMMU group: it is outside every IOMMU group, so VFIO cannot isolate it;"
-        + " enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line), or pass --noiommu for vfio's"
-        + " unsafe no-IOMMU mode\n", r.err());
-    assertEquals("e1000", m.driver(nic));
+    assertEquals("vfioctl: " + NO_GROUP + " has no IOMMU group: it is outside every IOMMU group, so VFIO cannot"
+        + " isolate it; enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel command line), or pass"
+        + " --noiommu for vfio's unsafe no-IOMMU mode\n", r.err());
+    assertEquals("e1000", m.driver(NO_GROUP));
     assertTrue(!m.kernel.isLoaded("vfio_pci"), "a refusal loads no module either");
     m.kernel.addFile("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N");
-    Result forced = m.run("detach", "--noiommu", nic);
+    Result forced = m.run("detach", "--noiommu", NO_GROUP);
     assertEquals(0, forced.code(), forced::toString);
-    assertTrue(forced.err().contains("warning: binding " + nic + " without an IOMMU (--noiommu)"), forced::toString);
-    assertEquals("vfio-pci", m.driver(nic));
+    assertTrue(forced.err().contains("warning: binding " + NO_GROUP + " without an IOMMU (--noiommu)"),
+        forced::toString);
+    assertEquals("vfio-pci", m.driver(NO_GROUP));
     assertEquals("1", m.kernel.read("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode").orElseThrow());
-    assertEquals(0, m.run("reattach", nic).code(), "returning a device needs no IOMMU");
+    assertEquals(0, m.run("reattach", NO_GROUP).code(), "returning a device needs no IOMMU");
     m.kernel.addFile("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N");
-    m.kernel.failProbe("vfio-pci", nic, io.vfioctl.sysfs.Errno.EIO);
-    assertEquals(1, m.run("detach", "--noiommu", nic).code());
+    m.kernel.failProbe("vfio-pci", NO_GROUP, io.vfioctl.sysfs.Errno.EIO);
+    assertEquals(1, m.run("detach", "--noiommu", NO_GROUP).code());
     assertEquals("0", m.kernel.read("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode").orElseThrow(),
         "a rolled-back change turns the mode it turned on off again");
-    assertEquals("e1000", m.driver(nic));
-    assertEquals("e1000", m.driver(nic));
+    assertEquals("e1000", m.driver(NO_GROUP));
+    assertEquals("e1000", m.driver(NO_GROUP));
   }
 
   @Test
   void aHostDriverNeedsNoIommu() {
-    m.kernel.addDevice("0000:00:07.0", 0x8086, 0x100e, 0x8086, 0x100e, 0x020000, -1, -1);
-    assertEquals(0, m.run("set-override", "0000:00:07.0", "none").code());
-    assertEquals(0, m.run("set-override", "0000:00:07.0", "e1000").code());
+    addDeviceWithoutGroup();
+    assertEquals(0, m.run("set-override", NO_GROUP, "none").code());
+    assertEquals(0, m.run("set-override", NO_GROUP, "e1000").code());
   }
 
   @Test
@@ -230,9 +238,30 @@ class HandoverTest extends MachineTest {
 
   @Test
   void groupOfADeviceWithoutGroupIsRefused() {
-    m.kernel.addDevice("0000:00:07.0", 0x8086, 0x100e, 0x8086, 0x100e, 0x020000, -1, -1);
-    Result r = m.run("reattach", "--group", "0000:00:07.0");
+    addDeviceWithoutGroup();
+    Result r = m.run("reattach", "--group", NO_GROUP);
     assertEquals("vfioctl: 0000:00:07.0 has no IOMMU group, so --group has nothing to act on\n", r.err());
-    assertEquals(VIRTIO.length(), "0000:00:07.0".length());
+    assertEquals(VIRTIO.length(), NO_GROUP.length());
+  }
+
+  @Test
+  void anOverrideDetachCouldNotRestoreIsRefusedUpFrontAndNeverPrintedRaw() throws Exception {
+    // The kernel keeps any bytes in driver_override: here an escape sequence.
+    m.kernel.write("/sys/bus/pci/devices/" + NIC + "/driver_override", "igb\u001b[31m");
+    int writes = m.kernel.writeLog().size();
+    Result r = m.run("detach", NIC);
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: " + NIC + " has the driver_override igb\\x1b[31m, which detach could not record for reattach"
+        + " to restore; clear it first (write an empty line to /sys/bus/pci/devices/" + NIC + "/driver_override)\n",
+        r.err());
+    assertEquals(writes, m.kernel.writeLog().size(), "nothing changed");
+    assertNull(m.detachedFrom(NIC));
+    for (String[] call : List.of(new String[] {"status", NIC}, new String[] {"--json", "status", NIC})) {
+      Result shown = m.run(call);
+      assertTrue(shown.out().contains("igb\\x1b[31m") || shown.out().contains("igb\\u001b[31m"), shown::toString);
+      assertFalse(shown.out().contains("\u001b"), shown::toString);
+    }
+    Result plan = m.run("-v", "--dry-run", "unset-override", NIC);
+    assertFalse((plan.out() + plan.err()).contains("\u001b"), plan::toString);
   }
 }

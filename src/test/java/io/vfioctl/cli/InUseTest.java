@@ -74,4 +74,21 @@ class InUseTest extends MachineTest {
     assertTrue(fake.run("--dry-run", "--force", "set-override", sata, "vfio-pci").out()
         .contains("write /sys/bus/pci/devices/" + sata + "/driver/unbind " + sata + "\n"));
   }
+
+  @Test
+  void theRootDiskOnANativeMultipathNvmeNamespaceIsRefused() throws Exception {
+    String nvme = "0000:00:0e.0";
+    String head = "virtual/nvme-subsystem/nvme-subsys0/nvme0n1";
+    FakeRoot fake = new FakeRoot(Files.createDirectories(root.resolve("fake")));
+    fake.device(nvme, 0x1b36, 0x0010, 0x010802, "(null)", "nvme")
+        .nvmeController("pci0000:00/" + nvme, "nvme0", "nvme-subsys0")
+        .blockDevice(head, "259:0").partition(head, "nvme0n1p1", "259:1", 1)
+        .file("proc/self/mountinfo", "22 1 259:1 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p1 rw\n");
+    Result r = fake.run("detach", nvme, "--driver", "vfio-pci");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: " + nvme + " is in use: its disk nvme0n1 of NVMe subsystem nvme-subsys0"
+        + " holds the root file system"), r::toString);
+    Result status = fake.run("status", nvme);
+    assertTrue(status.out().contains("nvme0n1 of NVMe subsystem nvme-subsys0 holds the root file system"), status.out() + status.err());
+  }
 }

@@ -3,8 +3,8 @@ package io.vfioctl.cli;
 import static io.vfioctl.testing.TestMachine.EDU;
 import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.Golden;
 import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
 import org.junit.jupiter.api.Test;
@@ -81,13 +81,7 @@ class ListCommandsTest extends MachineTest {
     m.run("set-override", NIC, "vfio-pci");
     Result r = m.run("list-devices", "--json");
     assertEquals(0, r.code(), r::toString);
-    assertTrue(r.out().startsWith("{\n  \"devices\": [\n    {\n      \"address\": \"0000:00:02.0\",\n"
-        + "      \"vendor\": \"0x8086\",\n      \"device\": \"0x100e\",\n      \"subsystem_vendor\": \"0x8086\",\n"
-        + "      \"subsystem_device\": \"0x100e\",\n      \"class\": \"0x020000\",\n"
-        + "      \"modalias\": \"pci:v00008086d0000100Esv00008086sd0000100Ebc02sc00i00\",\n"
-        + "      \"driver\": \"vfio-pci\",\n      \"override\": \"vfio-pci\",\n      \"persisted\": \"vfio-pci\",\n"
-        + "      \"iommu_group\": 2,\n      \"numa_node\": -1,\n      \"vfio_bound\": true,\n"
-        + "      \"physfn\": null,\n      \"virtfns\": [],\n      \"vfio_driver\": \"vfio-pci\"\n    },\n"), r.out());
+    Golden.assertMatches("list-devices/nic-overridden.json", r.out());
   }
 
   @Test

@@ -27,7 +27,7 @@ class SriovTest extends MachineTest {
     m.load("igbvf");
     m.kernel.addDevice(PF, 0x8086, 0x10c9, 0x8086, 0x10c9, 0x020000, 6, -1);
     m.kernel.addVfs(PF, 0x8086, 0x10ca, 7, VFS.toArray(String[]::new));
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", TestMachine.MODULES_ALIAS
+    m.modulesAlias(TestMachine.MODULES_ALIAS
         + "alias pci:v00008086d000010C9sv*sd*bc*sc*i* igb\nalias pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf\n");
   }
 

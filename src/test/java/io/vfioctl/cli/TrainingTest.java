@@ -1,21 +1,64 @@
 package io.vfioctl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.CliRunner;
+import io.vfioctl.testing.CliRunner.Printed;
+import io.vfioctl.testing.Golden;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The start-up cache's training runs every command it lists and leaves nothing behind. */
 class TrainingTest {
+  /** Part of each printing command's output on the training root: proof that it ran past the command line. */
+  static final List<String> MARKS = List.of(
+      "\n0000:00:02.0 e1000e\n0000:00:03.0 vfio-pci [*]\n0000:00:04.0 (none)\n", // list-devices
+      "\n0000:00:03.0 vfio-pci nvgrace_gpu_vfio_pci [*]\n", // list-devices --vfio
+      "\"vfio_driver\": \"nvgrace_gpu_vfio_pci\"", // --json list-devices
+      "\n0000:00:03.0 vfio-pci\n", // list-overrides
+      "\n0000:00:03.0 vfio\n", // list-persisted
+      "\nnvgrace_gpu_vfio_pci\n", // vfio-driver
+      "\"candidates\": [", // --json vfio-driver --all
+      "load-override: 0 applied, 0 already in effect, 1 failed, 0 absent\n", // load-override --all
+      "write /etc/driverctl.d/pci-0000:00:02.0 vfio\n", // --dry-run set-override
+      "write /run/vfioctl/detached/pci-0000:00:02.0 driver=e1000e override=\n", // --dry-run detach
+      "write /sys/bus/pci/devices/0000:00:03.0/driver_override \"\"\n", // --dry-run reattach
+      "0000:00:03.0 10de:2342 class 030000\n  driver       vfio-pci\n", // status
+      "\"sriov_drivers_autoprobe\": null", // --json status --all
+      "check: 1 problem: the guest would not start\n", // domain check
+      "write /run/vfioctl/detached/pci-0000:00:03.0 driver=vfio-pci override=vfio-pci\n", // --dry-run domain prepare
+      "recover: 0 rolled back, 0 failed\n"); // recover
+
   @Test
-  void trainsOnAPrivateRootAndRemovesIt() throws IOException {
+  void runsEachCommandOnAPrivateRootAndRemovesIt() throws IOException {
     List<Path> before = trainingRoots();
-    Training.main(new String[0]);
+    Printed<Map<String, Integer>> training = CliRunner.capture(Training::train);
     assertEquals(before, trainingRoots());
+
+    StringBuilder table = new StringBuilder();
+    training.value().forEach((command, code) -> table.append(code).append("  ")
+        .append(command.replaceAll("\\S*/vfioctl-training-[0-9]+", "ROOT")).append('\n'));
+    Golden.assertMatches("training/exit-codes.txt", table.toString());
+
+    String printed = training.out();
+    assertTrue(printed.startsWith("Usage: vfioctl "), "training printed no help text first");
+    assertTrue(printed.lines().anyMatch(l -> l.matches("vfioctl [0-9][^ ]*")), "training printed no version");
+    for (String mark : MARKS) {
+      assertTrue(printed.contains(mark), () -> "training printed no " + mark);
+    }
+    assertEquals("""
+        vfioctl: failed to bind device 0000:00:03.0 to driver nvgrace_gpu_vfio_pci (bound to vfio-pci instead); \
+        restored driver vfio-pci
+        vfioctl: failed to bind device 0000:00:03.0 to driver nvgrace_gpu_vfio_pci (bound to vfio-pci instead); \
+        restored driver vfio-pci
+        vfioctl: unknown command: bogus-command
+        """, training.err(), "load-override of the device and --all, and the unknown command");
   }
 
   private static List<Path> trainingRoots() throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.testing.Golden;
 import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine;
 import io.vfioctl.testing.TestMachine.Result;
@@ -32,46 +33,19 @@ class VfioCommandsTest extends MachineTest {
   void allListsEveryCandidateRanked() {
     Result r = m.run("vfio-driver", EDU, "--all");
     assertEquals(0, r.code(), r::toString);
-    assertEquals("""
-        RANK  DRIVER        MODULE        WILDCARDS  LOADED  ALIAS
-        1     edu_vfio_pci  edu_vfio_pci  5          no      vfio_pci:v00001234d000011E8sv*sd*bc*sc*i*
-        2     vfio-pci      vfio_pci      7          no      vfio_pci:v*d*sv*sd*bc*sc*i*
-        """, r.out());
+    Golden.assertMatches("vfio-driver/edu-all.txt", r.out());
   }
 
   @Test
   void jsonExplainsTheChoice() {
     m.load("vfio_pci");
     Result r = m.run("--json", "vfio-driver", NIC);
-    assertEquals("""
-        {
-          "device": "0000:00:02.0",
-          "modalias": "pci:v00008086d0000100Esv00008086sd0000100Ebc02sc00i00",
-          "kernel": "6.12.0-sim",
-          "best": {
-            "driver": "vfio-pci",
-            "module": "vfio_pci",
-            "alias": "vfio_pci:v*d*sv*sd*bc*sc*i*",
-            "wildcards": 7,
-            "loaded": true
-          },
-          "candidates": [
-            {
-              "driver": "vfio-pci",
-              "module": "vfio_pci",
-              "alias": "vfio_pci:v*d*sv*sd*bc*sc*i*",
-              "wildcards": 7,
-              "loaded": true
-            }
-          ],
-          "ambiguous": false
-        }
-        """, r.out());
+    Golden.assertMatches("vfio-driver/nic.json", r.out());
   }
 
   @Test
   void ambiguityIsReported() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", TestMachine.MODULES_ALIAS
+    m.modulesAlias(TestMachine.MODULES_ALIAS
         + "alias vfio_pci:v00001234d000011E8sv*sd*bc*sc*i* another_vfio_pci\n");
     Result r = m.run("vfio-driver", EDU, "--json");
     assertTrue(r.out().contains("\"ambiguous\": true"), r::toString);
@@ -106,11 +80,11 @@ class VfioCommandsTest extends MachineTest {
 
   @Test
   void loadOverrideResolvesTheWordAgainSoANewVariantIsPickedUp() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+    m.modulesAlias("alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
     m.run("set-override", EDU, "vfio");
     assertEquals("vfio-pci", m.driver(EDU));
     m.run("--nosave", "unset-override", EDU);
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", TestMachine.MODULES_ALIAS);
+    m.modulesAlias(TestMachine.MODULES_ALIAS);
     Result r = m.run("load-override", EDU);
     assertEquals(0, r.code(), r::toString);
     assertEquals("edu-vfio-variant", m.driver(EDU), "the kernel upgrade brought a better variant");
@@ -154,7 +128,7 @@ class VfioCommandsTest extends MachineTest {
 
   @Test
   void missingGenericAliasFallsBackToVfioPciWithAWarning() {
-    m.write("lib/modules/" + TestMachine.RELEASE + "/modules.alias", "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n");
+    m.modulesAlias("alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n");
     Result r = m.run("vfio-driver", NIC);
     assertEquals(0, r.code());
     assertEquals("vfio-pci\n", r.out());

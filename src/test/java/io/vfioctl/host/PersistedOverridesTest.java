@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.testing.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PersistedOverridesTest {
   @TempDir Path dir;
-  static final DeviceName NIC = new DeviceName("pci", "0000:00:02.0");
+  static final DeviceName NIC = new DeviceName("pci", TestMachine.NIC);
 
   @Test
   void writesDriverctlsFormatAtomically() throws Exception {
@@ -46,7 +47,7 @@ class PersistedOverridesTest {
     PersistedOverrides p = new PersistedOverrides(new ConfinedRoot(dir), "/conf");
     assertEquals(List.of(new PersistedOverrides.Entry("0000:00:02.0", ""), new PersistedOverrides.Entry("0000:00:03.0", "vfio-pci")),
         p.list("pci"));
-    assertEquals(Optional.empty(), p.read(new DeviceName("pci", "0000:00:02.0")), "an empty file is no override");
+    assertEquals(Optional.empty(), p.read(new DeviceName("pci", TestMachine.NIC)), "an empty file is no override");
     assertEquals(List.of(), new PersistedOverrides(new ConfinedRoot(dir), "/missing").list("pci"));
   }
 }

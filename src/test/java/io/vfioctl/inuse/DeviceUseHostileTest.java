@@ -2,6 +2,7 @@ package io.vfioctl.inuse;
 
 import static io.vfioctl.testing.HostileFiles.fifo;
 import static io.vfioctl.testing.HostileFiles.huge;
+import static io.vfioctl.testing.TestMachine.NIC;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What a hostile root holds never makes {@link DeviceUse} fail, hang or read outside the root. */
 class DeviceUseHostileTest {
-  static final String NIC = "0000:00:03.0";
   static final String DISK = "0000:00:04.0";
   static final String VDA = "pci0000:00/" + DISK + "/virtio1/block/vda";
 

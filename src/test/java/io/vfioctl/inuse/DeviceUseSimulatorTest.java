@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@link DeviceUse} through the kernel simulator's port, as commands on a simulated machine see it. */
 class DeviceUseSimulatorTest extends MachineTest {
-  static final String VF0 = "0000:01:10.0";
-  static final String VF1 = "0000:01:10.1";
+  static final String FN0_VF0 = "0000:01:10.0";
+  static final String FN0_VF1 = "0000:01:10.1";
 
   List<String> uses(String address) {
     return new DeviceUse(m.host()).uses(DevicePaths.of(new DeviceName("pci", address), Optional.empty()));
@@ -41,12 +41,12 @@ class DeviceUseSimulatorTest extends MachineTest {
   @Test
   void aVfBoundToVfioKeepsItsPf() throws Exception {
     m.kernel.setDriversAutoprobe(FN0, false);
-    m.kernel.addVfs(FN0, 0x8086, 0x10ed, 10, VF0, VF1);
+    m.kernel.addVfs(FN0, 0x8086, 0x10ed, 10, FN0_VF0, FN0_VF1);
     assertEquals(List.of(), uses(FN0), "VFs without a driver");
     m.load("vfio_pci");
-    m.kernel.write("/sys/bus/pci/devices/" + VF1 + "/driver_override", "vfio-pci");
-    m.kernel.write("/sys/bus/pci/drivers_probe", VF1);
-    assertEquals(List.of("its VF " + VF1 + " is bound to vfio-pci"), uses(FN0));
+    m.kernel.write("/sys/bus/pci/devices/" + FN0_VF1 + "/driver_override", "vfio-pci");
+    m.kernel.write("/sys/bus/pci/drivers_probe", FN0_VF1);
+    assertEquals(List.of("its VF " + FN0_VF1 + " is bound to vfio-pci"), uses(FN0));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import static io.vfioctl.testing.TestMachine.NIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vfioctl.core.DeviceName;
@@ -17,12 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each rule of {@link DeviceUse} on a root laid out as a real machine's. */
 class DeviceUseTest {
-  static final String NIC = "0000:00:03.0";
   static final String NIC2 = "0000:00:06.0";
   static final String VIRTIO_DISK = "0000:00:04.0";
   static final String SATA = "0000:00:1f.2";
   static final String NVME = "0000:00:0e.0";
-  static final String GPU = "0000:00:02.0";
+  static final String GPU = "0000:00:01.0";
 
   /** /proc/net/route as the kernel writes it (padded lines, tab separated), for 192.0.2.0/24 via eth0. */
   static final String ROUTE_HEADER = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT"
@@ -166,6 +166,19 @@ class DeviceUseTest {
       assertEquals(List.of("its disk sda is used as swap (sda2)"), uses(SATA));
     }
 
+    @Test
+    void theRootFileSystemOnANativeMultipathNamespaceIsFoundThroughItsSubsystem() throws IOException {
+      // nvme_core.multipath=Y: the namespace lives under the subsystem, which lists the controller.
+      String head = "virtual/nvme-subsystem/nvme-subsys0/nvme0n1";
+      fake.nvmeController("pci0000:00/" + NVME, "nvme0", "nvme-subsys0")
+          .blockDevice("pci0000:00/" + NVME + "/nvme/nvme0/nvme0c0n1", "259:9")
+          .blockDevice(head, "259:0").partition(head, "nvme0n1p2", "259:2", 2)
+          .file("proc/self/mountinfo", "27 1 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw\n");
+      assertEquals(List.of("its disk nvme0n1 of NVMe subsystem nvme-subsys0 holds the root file system (nvme0n1p2)"),
+          uses(NVME));
+      assertEquals(List.of(), uses(SATA), "another device's subsystem is not this one's");
+    }
+
     /** nvme0n1p{@code number}, held by device-mapper device {@code dm} called {@code name}. */
     FakeRoot mapped(int number, String dm, String name) throws IOException {
       String partition = "nvme0n1p" + number;
@@ -276,9 +289,9 @@ class DeviceUseTest {
 
   @Nested
   class VirtualFunctions {
-    static final String PF = "0000:01:00.0";
-    static final String VF0 = "0000:01:10.0";
-    static final String VF1 = "0000:01:10.2";
+    static final String PF = "0000:02:00.0";
+    static final String VF0 = "0000:02:10.0";
+    static final String VF1 = "0000:02:10.2";
 
     @Test
     void aPfWhoseVfIsBoundToVfioIsInUse() throws IOException {

@@ -270,6 +270,84 @@ class DomainXmlTest {
     assertEquals(0, e.getStackTrace().length);
   }
 
+  @Test
+  void refusesNamespacedAttributesThatLibvirtWouldReadAsItsOwn() {
+    String x = "xmlns:x='urn:x' ";
+    // libxml2's xmlGetProp takes the first attribute of the name whatever its namespace: libvirt
+    // would read bus 3c here, where a namespace-aware reader sees 3b.
+    assertError(4, "<address> has x:bus, which libvirt reads as bus", domain("",
+        hostdev("", x + "x:bus='0x3c' bus='0x3b'")));
+    assertError(4, "<address> has xml:bus", domain("", hostdev("", "xml:bus='0x3c' bus='0x3b'")));
+    assertError(4, "<hostdev> has x:type", domain("",
+        "<hostdev " + x + "mode='subsystem' x:type='pci'><source><address bus='1'/></source></hostdev>"));
+    assertError(4, "<hostdev> has x:managed", domain("", hostdev(x + "x:managed='yes'", "bus='1'")));
+    assertError(4, "<driver> has x:name", domain("", "<hostdev mode='subsystem' type='pci'><driver " + x
+        + "x:name='kvm'/><source><address bus='1'/></source></hostdev>"));
+    assertError(4, "<driver> has x:model", domain("", "<hostdev mode='subsystem' type='pci'><driver " + x
+        + "x:model='vfio-pci'/><source><address bus='1'/></source></hostdev>"));
+  }
+
+  @Test
+  void readsOnlyTheFirstSourceAsLibvirtDoes() {
+    assertError(4, "the first <source> has no <address", domain("",
+        "<hostdev mode='subsystem' type='pci'><source/><source><address bus='0x3b'/></source></hostdev>"));
+    assertError(4, "the first <source> has no <address", domain("",
+        "<interface type='hostdev'><source/><source><address type='pci' bus='0x3b'/></source></interface>"));
+  }
+
+  @Test
+  void refusesHostdevsLibvirtsParserOrSchemaRefuses() {
+    assertError(4, "multifunction", domain("", hostdev("", "bus='1' multifunction='on'")));
+    assertError(4, "<source writeFiltering=", domain("",
+        "<hostdev mode='subsystem' type='pci'><source writeFiltering='yes'><address bus='1'/></source></hostdev>"));
+    assertError(4, "<source startupPolicy=", domain("",
+        "<hostdev mode='subsystem' type='pci'><source startupPolicy='optional'><address bus='1'/></source></hostdev>"));
+    assertError(4, "the guest <address> of this device has no type", domain("",
+        "<hostdev mode='subsystem' type='pci'><source><address bus='1'/></source><address bus='0' slot='7'/></hostdev>"));
+    assertError(4, "has a model, which libvirt takes only for mediated devices", domain("",
+        hostdev("model='vfio-pci'", "bus='1'")));
+  }
+
+  @Test
+  void refusesXml11LineEndsThatLibxml2WouldKeep() {
+    for (String end : List.of("\u0085", "\u2028")) {
+      String xml = "<?xml version='1.1'?>\n" + domain("", hostdev("", "bus='" + end + "0x3b'"));
+      assertError(5, "an XML 1.1 line end", xml);
+    }
+  }
+
+  @Test
+  void limitsAreVfioctlsOwnWhateverTheJdksDefaults() throws Exception {
+    // JDK 25's jaxp.properties caps depth at 100 and attributes at 200; a system property plays it here.
+    String depth = System.getProperty("jdk.xml.maxElementDepth");
+    String attributes = System.getProperty("jdk.xml.elementAttributeLimit");
+    System.setProperty("jdk.xml.maxElementDepth", "100");
+    System.setProperty("jdk.xml.elementAttributeLimit", "200");
+    try {
+      String deep = "<x:m>".repeat(250) + "</x:m>".repeat(250);
+      StringBuilder many = new StringBuilder("<x:a");
+      for (int i = 0; i < 250; i++) {
+        many.append(" a").append(i).append("='1'");
+      }
+      many.append("/>");
+      Domain d = parse(domain("<metadata xmlns:x='urn:m'>" + deep + many + "</metadata>", hostdev("", "bus='1'")));
+      assertEquals(1, d.hostdevs().size());
+      assertError("elements nested deeper than 256", domain("<metadata xmlns:x='urn:m'>" + "<x:m>".repeat(260)
+          + "</x:m>".repeat(260) + "</metadata>", ""));
+    } finally {
+      restore("jdk.xml.maxElementDepth", depth);
+      restore("jdk.xml.elementAttributeLimit", attributes);
+    }
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
+  }
+
   private static PciAddress onlyAddress(String attributes) throws DomainXmlException {
     List<Hostdev> h = parse(domain("", hostdev("", attributes))).hostdevs();
     assertEquals(1, h.size());

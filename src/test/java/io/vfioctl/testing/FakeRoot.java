@@ -4,10 +4,7 @@ import io.vfioctl.cli.Main;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RootLayout;
 import io.vfioctl.testing.TestMachine.Result;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -85,6 +82,21 @@ public final class FakeRoot {
   }
 
   /** A disk or a virtual block device at {@code devicesPath} ({@code .../block/sda}, {@code virtual/block/dm-0}). */
+  /**
+   * An NVMe controller {@code ctrl} of the PCI function at {@code pciPath}, in a subsystem
+   * {@code subsys} that lists it, as the kernel lays them out with native multipath: the
+   * subsystem holds a link per controller, and its namespaces live below it, not below the PCI
+   * function ({@code blockDevice("virtual/nvme-subsystem/<subsys>/nvme0n1", …)}).
+   */
+  public FakeRoot nvmeController(String pciPath, String ctrl, String subsys) throws IOException {
+    String controller = pciPath + "/nvme/" + ctrl;
+    classDevice("nvme", controller);
+    String subsystem = "virtual/nvme-subsystem/" + subsys;
+    classDevice("nvme-subsystem", subsystem);
+    relativeLink(root.resolve(sysDevices(subsystem) + "/" + ctrl), root.resolve(sysDevices(controller)));
+    return this;
+  }
+
   public FakeRoot blockDevice(String devicesPath, String dev) throws IOException {
     classDevice("block", devicesPath).file(sysDevices(devicesPath) + "/dev", dev + "\n");
     Files.createDirectories(root.resolve(sysDevices(devicesPath) + "/holders"));
@@ -125,18 +137,11 @@ public final class FakeRoot {
 
   /** Runs vfioctl with {@code --root root}, which need not exist. */
   public static Result runAt(String root, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 2];
     all[0] = "--root";
     all[1] = root;
     System.arraycopy(args, 0, all, 2, args.length);
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = new Main(Map.of(), Host::at).run(o, e, all);
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRunner.run(new Main(Map.of(), Host::at), all);
   }
 
 }

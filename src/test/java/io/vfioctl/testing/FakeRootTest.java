@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code base/root}, so that a test has room outside it.
  */
 public abstract class FakeRootTest {
-  public static final String NIC = "0000:00:02.0";
+  public static final String NIC = TestMachine.NIC;
   public static final String RELEASE = "6.12.0-fake";
   public static final String GENERIC_ALIAS = "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
 

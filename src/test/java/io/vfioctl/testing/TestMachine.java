@@ -5,22 +5,20 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sim.KernelSimulator;
 import io.vfioctl.sim.KernelSimulator.SimDriverSpec;
 import io.vfioctl.sim.PciId;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A simulated machine for command tests: a kernel simulator for /sys and a temporary directory
- * for the rest of the root (etc/driverctl.d, lib/modules, proc, run).
+ * The standard simulated machine of the tests: a kernel simulator for /sys and a temporary
+ * directory for the rest of the root (etc/driverctl.d, lib/modules, proc, run).
  *
  * <p>Devices: {@link #NIC} (e1000, group 2), {@link #EDU} (QEMU edu, no host driver, group 3),
  * {@link #VIRTIO} (virtio-net, group 4), {@link #FN0}/{@link #FN1} (two e1000 functions sharing
- * group 5).
+ * group 5). These names mean these addresses in every test; a test that adds a device of its own
+ * gives it another name.
  */
 public final class TestMachine {
   public static final String NIC = "0000:00:02.0";
@@ -39,11 +37,21 @@ public final class TestMachine {
       """;
 
   public final Path root;
-  public final KernelSimulator kernel = new KernelSimulator();
+  public final KernelSimulator kernel = standardKernel();
   public final Map<String, String> env = new HashMap<>();
 
   public TestMachine(Path root) {
     this.root = root;
+    write("proc/sys/kernel/osrelease", RELEASE + "\n");
+    modulesAlias(MODULES_ALIAS);
+  }
+
+  /**
+   * The standard machine's /sys alone: its modules defined, its devices present, e1000 and
+   * virtio_pci loaded (vfio_pci and edu_vfio_pci are not).
+   */
+  public static KernelSimulator standardKernel() {
+    KernelSimulator kernel = new KernelSimulator();
     kernel.defineModule("e1000", SimDriverSpec.host("e1000", PciId.of(0x8086, 0x100e)));
     kernel.defineModule("virtio_pci", SimDriverSpec.host("virtio-pci", new PciId(0x1af4, PciId.ANY, PciId.ANY, PciId.ANY, 0, 0, false)));
     kernel.defineModule("vfio_pci", SimDriverSpec.vfio("vfio-pci", PciId.vfioOverride(PciId.ANY, PciId.ANY)));
@@ -53,18 +61,26 @@ public final class TestMachine {
     kernel.addDevice(VIRTIO, 0x1af4, 0x1000, 0x020000, 4);
     kernel.addDevice(FN0, 0x8086, 0x100e, 0x020000, 5);
     kernel.addDevice(FN1, 0x8086, 0x100e, 0x020000, 5);
-    load("e1000");
-    load("virtio_pci");
-    write("proc/sys/kernel/osrelease", RELEASE + "\n");
-    write("lib/modules/" + RELEASE + "/modules.alias", MODULES_ALIAS);
+    load(kernel, "e1000");
+    load(kernel, "virtio_pci");
+    return kernel;
   }
 
   public void load(String module) {
+    load(kernel, module);
+  }
+
+  private static void load(KernelSimulator kernel, String module) {
     try {
       kernel.loadModule(module);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** Replaces the modules.alias of kernel {@link #RELEASE} ({@link #MODULES_ALIAS} at first). */
+  public TestMachine modulesAlias(String text) {
+    return write("lib/modules/" + RELEASE + "/modules.alias", text);
   }
 
   public Host host() {
@@ -121,16 +137,10 @@ public final class TestMachine {
 
   /** Runs vfioctl as {@code program}, its Main first configured by {@code configure} (with a test hook). */
   public Result runWith(String program, java.util.function.UnaryOperator<Main> configure, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      rc = configure.apply(new Main(env, r -> host(), program)).run(o, e, args);
-    }
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRunner.run(configure.apply(new Main(env, r -> host(), program)), args);
   }
 
+  /** What a run of vfioctl printed and its exit code ({@link CliRunner} makes them). */
   public record Result(int code, String out, String err) {
     @Override
     public String toString() {

@@ -1,0 +1,67 @@
+package io.vfioctl.change;
+
+import static io.vfioctl.testing.TestMachine.FN0;
+import static io.vfioctl.testing.TestMachine.NIC;
+import static io.vfioctl.testing.TestMachine.VIRTIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vfioctl.cli.Main;
+import io.vfioctl.host.Host;
+import io.vfioctl.testing.ForwardingSysfs;
+import io.vfioctl.testing.MachineTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checks of one call look once at what the host uses, however many devices it moves
+ * (load-override --all at boot): the network class directory is listed once per call.
+ */
+class OneLookPerCallTest extends MachineTest {
+  private int netListings;
+
+  /** The simulated kernel, counting the listings of /sys/class/net. */
+  private final class Counting extends ForwardingSysfs {
+    Counting() {
+      super(m.kernel);
+    }
+
+    @Override
+    public List<String> list(String dir) {
+      if (dir.equals("/sys/class/net")) {
+        netListings++;
+      }
+      return super.list(dir);
+    }
+  }
+
+  private int run(String... args) {
+    Host host = new Host(root, new Counting(), m.kernel.moduleLoader());
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+      return new Main(m.env, r -> host, "vfioctl").run(out, out, args);
+    }
+  }
+
+  @Test
+  void loadAllLooksOnceForAllItsDevices() {
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    m.write("etc/driverctl.d/pci-" + VIRTIO, "vfio-pci\n");
+    m.write("etc/driverctl.d/pci-" + FN0, "vfio-pci\n");
+    assertEquals(0, run("load-override", "--all"));
+    assertEquals("vfio-pci", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(FN0));
+    assertEquals(1, netListings);
+  }
+
+  @Test
+  void eachCallLooksAgain() {
+    assertEquals(0, run("set-override", "--group", FN0, "vfio-pci"));
+    assertEquals(1, netListings);
+    assertEquals(0, run("unset-override", "--group", FN0));
+    assertEquals(0, run("set-override", NIC, "vfio-pci"));
+    assertEquals(2, netListings, "the unset moves no device from a host driver: it looks at nothing");
+  }
+}
