@@ -71,10 +71,20 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    PrintStream out = stream(FileDescriptor.out);
+    PrintStream out;
+    try {
+      out = stream(StandardOutput.descriptor());
+    } catch (IllegalStateException e) {
+      System.err.println("vfioctl: " + e.getMessage());
+      Runtime.getRuntime().halt(70);
+      return;
+    }
     // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     Main main = forThisProcess();
+    // Nothing has been done yet. A crash report that still calls this thread "main" tells the
+    // launcher so: it may then run the command again without its start-up cache.
+    Thread.currentThread().setName("vfioctl");
     int rc = main.run(out, err, args);
     out.flush();
     err.flush();

@@ -50,6 +50,11 @@ public final class Training {
       Files.writeString(guest, "<domain><name>training</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
           + "<source><address domain='0' bus='0' slot='3' function='0'/></source></hostdev></devices></domain>\n");
       Main main = Main.forThisProcess();
+      try {
+        StandardOutput.of(1); // the caller's stdout, as every call through the launcher opens it
+      } catch (IllegalStateException e) {
+        // Not run with the launcher's JVM options (a test): there is nothing of it to train.
+      }
       Host.at(Path.of("/")); // the real machine's Host, without touching it
       String r = root.toString();
       for (String[] command : new String[][] {
