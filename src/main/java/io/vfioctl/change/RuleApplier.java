@@ -67,6 +67,10 @@ public final class RuleApplier {
               OverrideEngine.Scope scope = r.group() ? new OverrideEngine.Scope(true, false) : OverrideEngine.Scope.ONE;
               count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
               owned.put(d.address(), new RuleOwnership.Owned(r.name(), d.hostDriver()));
+              // The group's other members moved too: the rule owns them, so that they return with it.
+              decisions.stream().filter(m -> m.takenWith().filter(d.address()::equals).isPresent()
+                  && m.blocked().isEmpty()).forEach(m -> owned.put(m.address(),
+                  new RuleOwnership.Owned(r.name(), m.hostDriver())));
             }
             case RETURN -> {
               count(tally, 1, session.override(d.address(), "", OverrideEngine.Scope.ONE, false));

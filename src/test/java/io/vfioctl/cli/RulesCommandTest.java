@@ -169,4 +169,26 @@ class RulesCommandTest extends MachineTest {
     assertEquals("", owned());
     assertFalse(Files.exists(root.resolve("run/vfioctl/rules")));
   }
+
+  @Test
+  void aGroupRuleOwnsTheWholeGroupAndRemovingItReturnsTheGroupAndNothingElse() throws Exception {
+    rule("50-fn0.conf", "Address=" + FN0, "Driver=vfio-pci\nGroup=yes");
+    rule("60-virtio.conf", "Vendor=1af4", "Driver=vfio-pci");
+    assertEquals("rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals("vfio-pci", m.driver(FN1));
+    assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n" + FN0 + " 50-fn0.conf e1000\n" + FN1 + " 50-fn0.conf e1000\n",
+        owned(), "the member the rule moved along is the rule's too");
+    assertTrue(ok("rules", "check").out().contains(FN1 + " (no rule; in the IOMMU group " + FN0
+        + "'s Group=yes rule takes): moves with " + FN0 + ", in effect\n"));
+    int writes = m.kernel.writeLog().size();
+    assertEquals("rules apply: 0 bound, 0 returned, 2 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals(writes, m.kernel.writeLog().size(), "the member is not returned while its group's rule holds");
+    Files.delete(root.resolve(BIND_D + "50-fn0.conf"));
+    assertEquals("rules apply: 0 bound, 2 returned, 1 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals("e1000", m.driver(FN0));
+    assertEquals("e1000", m.driver(FN1), "the whole group returns");
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(VIRTIO), "and nothing else");
+    assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n", owned());
+  }
 }
