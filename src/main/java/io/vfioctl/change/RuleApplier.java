@@ -5,6 +5,7 @@ import io.vfioctl.core.Log;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
+import io.vfioctl.preflight.Problem;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
 import io.vfioctl.rules.Rule;
@@ -34,17 +35,29 @@ public final class RuleApplier {
     this.engine = engine;
   }
 
-  /** The tally of an apply. */
-  public record Summary(int bound, int returned, int alreadyInEffect, int failed) {
+  /**
+   * The tally of an apply.
+   *
+   * @param skipped devices in use that the boot path left to the host (never counted by {@code rules apply})
+   */
+  public record Summary(int bound, int returned, int alreadyInEffect, int failed, int skipped) {
     @Override
     public String toString() {
       return bound + " bound, " + returned + " returned, " + alreadyInEffect + " already in effect, " + failed
-          + " failed";
+          + " failed" + (skipped == 0 ? "" : ", " + skipped + " in use, skipped");
     }
   }
 
   /** @param failures told each device that failed, in one line */
   public Summary apply(RuleSet rules, Consumer<String> failures) throws VfioctlException {
+    return apply(rules, failures, false);
+  }
+
+  /**
+   * @param atBoot whether a device the host uses is logged and skipped, as the boot path does, rather
+   *     than failed
+   */
+  public Summary apply(RuleSet rules, Consumer<String> failures, boolean atBoot) throws VfioctlException {
     return engine.inSession(session -> {
       Map<String, RuleOwnership.Owned> owned;
       List<Decision> decisions;
@@ -54,7 +67,7 @@ public final class RuleApplier {
       } catch (IOException e) {
         throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
       }
-      int[] tally = new int[4];
+      int[] tally = new int[5];
       for (Decision d : decisions) {
         if (d.blocked().isPresent() && d.owner().isPresent()) {
           log.debug(d.address() + ": " + d.blocked().get() + "; the rules no longer own it");
@@ -78,6 +91,14 @@ public final class RuleApplier {
             }
             case NOTHING -> { }
           }
+        } catch (Refused e) {
+          if (atBoot && e.kind() == Problem.Kind.IN_USE) {
+            tally[4]++;
+            log.warn(e.getMessage() + "; left to the host at boot");
+          } else {
+            tally[3]++;
+            failures.accept(e.getMessage());
+          }
         } catch (VfioctlException | SysfsReadException e) {
           tally[3]++;
           failures.accept(e.getMessage());
@@ -90,7 +111,7 @@ public final class RuleApplier {
           throw new VfioctlException("cannot write " + host.ruleOwnership().displayPath() + ": " + IoErrors.describe(e));
         }
       }
-      return new Summary(tally[0], tally[1], tally[2], tally[3]);
+      return new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]);
     });
   }
 

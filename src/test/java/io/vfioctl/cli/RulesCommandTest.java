@@ -191,4 +191,57 @@ class RulesCommandTest extends MachineTest {
     assertEquals("vfio-pci", m.driver(VIRTIO), "and nothing else");
     assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n", owned());
   }
+
+  @Test
+  void theBootPathAppliesTheRulesAfterTheSavedOverridesWhichBeatThem() throws Exception {
+    m.write("etc/driverctl.d/pci-" + VIRTIO, "virtio-pci\n");
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    rule("50-net.conf", "Class=network", "Driver=vfio-pci");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 2 applied, 0 already in effect, 0 failed, 0 absent\n"
+        + "rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", r.out(), r::toString);
+    assertEquals("virtio-pci", m.driver(VIRTIO), "the saved override beats the rule");
+    assertEquals("vfio-pci", m.driver(FN0));
+    assertEquals("vfio-pci", m.driver(FN1));
+    assertEquals(FN0 + " 50-net.conf e1000\n" + FN1 + " 50-net.conf e1000\n", owned());
+  }
+
+  @Test
+  void atBootADeviceInUseIsLoggedAndSkippedAndTheOthersGoOn() {
+    eth0Up();
+    rule("50-intel.conf", "Vendor=8086", "Driver=vfio-pci");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 0 applied, 0 already in effect, 0 failed, 0 absent\n"
+        + "rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed, 1 in use, skipped\n", r.out(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: warning: " + NIC + " is in use: its interface eth0 is up"), r::toString);
+    assertTrue(r.err().contains("; left to the host at boot\n"), r::toString);
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(FN0));
+  }
+
+  @Test
+  void atBootAFailedRuleOrAVoidFileExitsOneAfterTheOthers() {
+    rule("10-typo.conf", "Vendr=1af4", "Driver=vfio");
+    rule("50-edu.conf", "Vendor=1234", "Driver=vfio");
+    Result r = m.run("load-override", "--all");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: /etc/vfioctl/bind.d/10-typo.conf:2: unknown key Vendr in [Match]\n", r.err());
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    rule("10-typo.conf", "Vendor=1af4", "Driver=no-such-driver");
+    r = m.run("load-override", "--all");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.out().endsWith("rules apply: 0 bound, 0 returned, 1 already in effect, 1 failed\n"), r::toString);
+  }
+
+  @Test
+  void withoutRuleFilesTheBootPathReadsNothingOfTheRules() throws Exception {
+    for (String dir : List.of("etc", "run", "usr/lib")) {
+      Files.createDirectories(root.resolve(dir + "/vfioctl/bind.d"));
+    }
+    m.write("run/vfioctl/rules/owned", "not a record\n");
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 1 applied, 0 already in effect, 0 failed, 0 absent\n", r.out());
+    assertEquals("", r.err(), "the corrupt ownership record is never read");
+  }
 }
