@@ -8,6 +8,7 @@ import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.preflight.Problem;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
+import io.vfioctl.rules.MatchScript;
 import io.vfioctl.rules.Rule;
 import io.vfioctl.rules.RuleSet;
 import io.vfioctl.sysfs.SysfsReadException;
@@ -59,6 +60,9 @@ public final class RuleApplier {
    */
   public Summary apply(RuleSet rules, Consumer<String> failures, boolean atBoot) throws VfioctlException {
     return engine.inSession(session -> {
+      if (!session.dryRun()) {
+        writeMatcher(rules);
+      }
       Map<String, RuleOwnership.Owned> owned;
       List<Decision> decisions;
       try {
@@ -113,6 +117,16 @@ public final class RuleApplier {
       }
       return new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]);
     });
+  }
+
+  /** First, so that a device appearing while the rules apply is not missed by both. */
+  private void writeMatcher(RuleSet rules) throws VfioctlException {
+    try {
+      host.ruleOwnership().writeMatcher(MatchScript.needed(rules) ? MatchScript.of(rules) : "");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot write " + Host.RULES_DIR + "/" + RuleOwnership.MATCHER + ": "
+          + IoErrors.describe(e));
+    }
   }
 
   private static void count(int[] tally, int changed, OverrideEngine.Outcome outcome) {

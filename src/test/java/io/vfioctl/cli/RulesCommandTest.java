@@ -244,4 +244,23 @@ class RulesCommandTest extends MachineTest {
     assertEquals("load-override: 1 applied, 0 already in effect, 0 failed, 0 absent\n", r.out());
     assertEquals("", r.err(), "the corrupt ownership record is never read");
   }
+
+  @Test
+  void applyKeepsTheHotPlugMatcherInStepWithTheRulesAndRewritesItOnlyWhenTheyChange() throws Exception {
+    var matcher = root.resolve("run/vfioctl/rules/match.sh");
+    rule("10-keep.conf", "Vendor=8086", "Driver=none");
+    ok("rules", "apply");
+    assertFalse(Files.exists(matcher), "no rule binds: no device that appears needs vfioctl");
+    rule("50-edu.conf", "Vendor=0x1234\nAddress=!0000:09:*", "Driver=vfio");
+    ok("rules", "apply");
+    String script = Files.readString(matcher);
+    assertTrue(script.contains("case $vendor in 1234)") && script.contains("case $a in 0000:09:*)")
+        && !script.contains("8086"), script);
+    Object inode = Files.getAttribute(matcher, "unix:ino");
+    ok("load-override", "--all");
+    assertEquals(inode, Files.getAttribute(matcher, "unix:ino"), "the same rules: the matcher is not written again");
+    Files.delete(root.resolve(BIND_D + "50-edu.conf"));
+    ok("rules", "apply");
+    assertFalse(Files.exists(matcher));
+  }
 }
