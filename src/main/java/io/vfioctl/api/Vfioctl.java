@@ -178,6 +178,39 @@ public final class Vfioctl {
     });
   }
 
+  /** Reads one rule file's text, as {@code rules apply} would; a void file has no rule and its errors. */
+  public static BindingRules parseRule(String file, String text) {
+    io.vfioctl.rules.RuleParser.Parsed p = io.vfioctl.rules.RuleParser.parse(file, text);
+    return new BindingRules(p.isVoid() ? List.of() : BindingRules.from(new io.vfioctl.rules.RuleSet(List.of(p.rule()),
+        List.of(), List.of(), List.of())).rules(), List.of(), p.isVoid() ? List.of(file) : List.of(), p.errors());
+  }
+
+  /** The host's binding rules ({@code bind.d} below the root), as {@code vfioctl rules list}. */
+  public BindingRules rules() {
+    return BindingRules.from(services().rules());
+  }
+
+  /** What the host's rules make of each device, as {@code vfioctl rules check}; changes nothing. */
+  public RuleReport checkRules() throws VfioctlException {
+    io.vfioctl.rules.RuleSet set = services().rules();
+    return RuleReport.from(call(() -> {
+      try {
+        return services().ruleCheck().check(set);
+      } catch (java.io.IOException e) {
+        throw new io.vfioctl.core.VfioctlException("cannot read what the rules own: " + e.getMessage());
+      }
+    }), set);
+  }
+
+  /** Makes the host match its rules, as {@code vfioctl rules apply}: a device that fails does not stop the others. */
+  public RuleReport.Applied applyRules() throws VfioctlException {
+    io.vfioctl.rules.RuleSet set = services().rules();
+    List<String> failures = new ArrayList<>();
+    io.vfioctl.change.RuleApplier.Summary s = call(() -> services().ruleApplier().apply(set, failures::add));
+    return new RuleReport.Applied(s.bound(), s.returned(), s.alreadyInEffect(), s.failed(), List.copyOf(failures),
+        set.errors());
+  }
+
   private Settings settings() {
     return new Settings(DeviceName.PCI, true, false, dryRun, Optional.empty(), LOCK_WAIT, "the Java API",
         Settings::thisProcess, safety);

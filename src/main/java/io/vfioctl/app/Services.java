@@ -76,6 +76,11 @@ public final class Services {
     return new DeviceLocator(host, settings);
   }
 
+  /** Whether any rule directory holds anything: one listing of each, and nothing else read. */
+  public boolean anyRuleFiles() {
+    return new RuleFiles(host.files()).any();
+  }
+
   /** The binding rules in effect, read from the rule directories below the root. */
   public RuleSet rules() {
     return new RuleFiles(host.files()).read();

@@ -363,7 +363,7 @@ public final class OverrideEngine {
   private void refuseOrWarn(List<Problem> problems) throws VfioctlException {
     for (Problem p : problems) {
       if (p.refuses()) {
-        throw new VfioctlException(p.text());
+        throw new Refused(p);
       }
       log.warn(p.text());
     }

@@ -5,8 +5,10 @@ import io.vfioctl.core.Log;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
+import io.vfioctl.preflight.Problem;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
+import io.vfioctl.rules.MatchScript;
 import io.vfioctl.rules.Rule;
 import io.vfioctl.rules.RuleSet;
 import io.vfioctl.sysfs.SysfsReadException;
@@ -34,18 +36,33 @@ public final class RuleApplier {
     this.engine = engine;
   }
 
-  /** The tally of an apply. */
-  public record Summary(int bound, int returned, int alreadyInEffect, int failed) {
+  /**
+   * The tally of an apply.
+   *
+   * @param skipped devices in use that the boot path left to the host (never counted by {@code rules apply})
+   */
+  public record Summary(int bound, int returned, int alreadyInEffect, int failed, int skipped) {
     @Override
     public String toString() {
       return bound + " bound, " + returned + " returned, " + alreadyInEffect + " already in effect, " + failed
-          + " failed";
+          + " failed" + (skipped == 0 ? "" : ", " + skipped + " in use, skipped");
     }
   }
 
   /** @param failures told each device that failed, in one line */
   public Summary apply(RuleSet rules, Consumer<String> failures) throws VfioctlException {
+    return apply(rules, failures, false);
+  }
+
+  /**
+   * @param atBoot whether a device the host uses is logged and skipped, as the boot path does, rather
+   *     than failed
+   */
+  public Summary apply(RuleSet rules, Consumer<String> failures, boolean atBoot) throws VfioctlException {
     return engine.inSession(session -> {
+      if (!session.dryRun()) {
+        writeMatcher(rules);
+      }
       Map<String, RuleOwnership.Owned> owned;
       List<Decision> decisions;
       try {
@@ -54,7 +71,7 @@ public final class RuleApplier {
       } catch (IOException e) {
         throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
       }
-      int[] tally = new int[4];
+      int[] tally = new int[5];
       for (Decision d : decisions) {
         if (d.blocked().isPresent() && d.owner().isPresent()) {
           log.debug(d.address() + ": " + d.blocked().get() + "; the rules no longer own it");
@@ -67,12 +84,24 @@ public final class RuleApplier {
               OverrideEngine.Scope scope = r.group() ? new OverrideEngine.Scope(true, false) : OverrideEngine.Scope.ONE;
               count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
               owned.put(d.address(), new RuleOwnership.Owned(r.name(), d.hostDriver()));
+              // The group's other members moved too: the rule owns them, so that they return with it.
+              decisions.stream().filter(m -> m.takenWith().filter(d.address()::equals).isPresent()
+                  && m.blocked().isEmpty()).forEach(m -> owned.put(m.address(),
+                  new RuleOwnership.Owned(r.name(), m.hostDriver())));
             }
             case RETURN -> {
               count(tally, 1, session.override(d.address(), "", OverrideEngine.Scope.ONE, false));
               owned.remove(d.address());
             }
             case NOTHING -> { }
+          }
+        } catch (Refused e) {
+          if (atBoot && e.kind() == Problem.Kind.IN_USE) {
+            tally[4]++;
+            log.warn(e.getMessage() + "; left to the host at boot");
+          } else {
+            tally[3]++;
+            failures.accept(e.getMessage());
           }
         } catch (VfioctlException | SysfsReadException e) {
           tally[3]++;
@@ -86,8 +115,18 @@ public final class RuleApplier {
           throw new VfioctlException("cannot write " + host.ruleOwnership().displayPath() + ": " + IoErrors.describe(e));
         }
       }
-      return new Summary(tally[0], tally[1], tally[2], tally[3]);
+      return new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]);
     });
+  }
+
+  /** First, so that a device appearing while the rules apply is not missed by both. */
+  private void writeMatcher(RuleSet rules) throws VfioctlException {
+    try {
+      host.ruleOwnership().writeMatcher(MatchScript.needed(rules) ? MatchScript.of(rules) : "");
+    } catch (IOException e) {
+      throw new VfioctlException("cannot write " + Host.RULES_DIR + "/" + RuleOwnership.MATCHER + ": "
+          + IoErrors.describe(e));
+    }
   }
 
   private static void count(int[] tally, int changed, OverrideEngine.Outcome outcome) {

@@ -78,11 +78,13 @@ final class RulesCommand extends Command {
   private static String text(RuleCheck.Row r) {
     Decision d = r.decision();
     StringBuilder b = new StringBuilder(d.address()).append(' ');
-    b.append(d.rule().map(Rule::where).orElse("(no rule; owned by " + d.owner().orElse("") + ")")).append(": ");
+    b.append(d.rule().map(Rule::where).orElse(d.takenWith().map(x -> "(no rule; in the IOMMU group " + x
+        + "'s Group=yes rule takes)").orElse("(no rule; owned by " + d.owner().orElse("") + ")"))).append(": ");
     b.append(switch (r.action()) {
       case BIND -> r.target().isEmpty() ? d.rule().get().driver() : r.target();
       case RETURN -> "returns to " + (d.hostDriver().isEmpty() ? "its host driver" : d.hostDriver());
-      case NOTHING -> d.rule().map(Rule::keepsHostDriver).orElse(false) ? "keeps its host driver" : "left alone";
+      case NOTHING -> d.takenWith().isPresent() && d.blocked().isEmpty() ? "moves with " + d.takenWith().get()
+          : d.rule().map(Rule::keepsHostDriver).orElse(false) ? "keeps its host driver" : "left alone";
     });
     b.append(r.inEffect() ? ", in effect" : ", not in effect");
     r.problems().forEach(p -> b.append("; ").append(p));
@@ -96,6 +98,7 @@ final class RulesCommand extends Command {
     m.put("rule", d.rule().map(Rule::file).orElse(null));
     m.put("line", d.rule().map(Rule::line).orElse(null));
     m.put("owner", d.owner().orElse(null));
+    m.put("takenWith", d.takenWith().orElse(null));
     m.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
     m.put("driver", r.target().isEmpty() ? null : r.target());
     m.put("inEffect", r.inEffect());

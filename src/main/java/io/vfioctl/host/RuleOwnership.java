@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 public final class RuleOwnership {
   public static final String FILE = "owned";
+  /** The rules compiled to sh for the udev rule: which devices that appear may need a rule. */
+  public static final String MATCHER = "match.sh";
   private static final SizeLimit RECORD = SizeLimit.mib(4, "the rules' ownership record");
   private static final String NO_DRIVER = "-";
 
@@ -76,6 +78,25 @@ public final class RuleOwnership {
     new TreeMap<>(owned).forEach((device, o) -> b.append(device).append(' ').append(o.rule()).append(' ')
         .append(o.hostDriver().isEmpty() ? NO_DRIVER : o.hostDriver()).append('\n'));
     AtomicFiles.write(root.resolve(dir), FILE, b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replaces the udev rule's matcher atomically; empty removes it (then no device that appears starts vfioctl for a rule). */
+  public void writeMatcher(String script) throws IOException {
+    byte[] now;
+    try {
+      now = root.read(dir + "/" + MATCHER, RECORD);
+    } catch (NoSuchFileException e) {
+      now = null;
+    }
+    byte[] wanted = script.getBytes(StandardCharsets.UTF_8);
+    if (now == null ? script.isEmpty() : java.util.Arrays.equals(now, wanted)) {
+      return; // as it should be: nothing written
+    }
+    if (script.isEmpty()) {
+      AtomicFiles.delete(root.resolve(dir), MATCHER);
+    } else {
+      AtomicFiles.write(root.resolve(dir), MATCHER, wanted);
+    }
   }
 
   /** Removes the temporary files a process killed while writing left; under the global lock only. */

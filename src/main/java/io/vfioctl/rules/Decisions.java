@@ -1,6 +1,9 @@
 package io.vfioctl.rules;
 
 import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.GroupMember;
+import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.host.PreparedDomains;
@@ -11,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The decision of the rules for every device of a bus: the first matching rule, unless a saved
@@ -20,26 +24,65 @@ import java.util.Optional;
 public final class Decisions {
   private Decisions() {}
 
-  /** A device that a rule selects or that the rules own, in address order. */
+  /**
+   * A device that a rule selects or that the rules own, or that a {@code Group=yes} rule takes
+   * along with its IOMMU group, in address order.
+   */
   public static List<Decision> of(Host host, String bus, RuleSet rules) throws IOException {
     Map<String, RuleOwnership.Owned> owned = host.ruleOwnership().read();
     Map<String, String> blocked = blockers(host, bus);
     Map<String, String> hostDrivers = new HashMap<>();
     owned.forEach((device, o) -> hostDrivers.put(device, o.hostDriver()));
-    List<Decision> decisions = new ArrayList<>();
+    Map<String, DeviceFacts> facts = new TreeMap<>();
+    Map<String, List<Rule>> matches = new TreeMap<>();
     for (DeviceFacts d : new FactsReader(host, bus).read(rules.keysUsed(), hostDrivers)) {
       List<Rule> matching = rules.matching(d);
-      RuleOwnership.Owned owner = owned.get(d.address());
-      if (matching.isEmpty() && owner == null) {
-        continue;
+      facts.put(d.address(), d);
+      if (!matching.isEmpty() || owned.containsKey(d.address())) {
+        matches.put(d.address(), matching);
       }
+    }
+    Map<String, String> takenWith = groupsTaken(host, bus, rules, matches, blocked);
+    takenWith.keySet().forEach(a -> matches.putIfAbsent(a, List.of()));
+    List<Decision> decisions = new ArrayList<>();
+    matches.forEach((address, matching) -> {
+      DeviceFacts d = facts.get(address);
+      RuleOwnership.Owned owner = owned.get(address);
       String hostDriver = owner != null ? owner.hostDriver() : d.drivers().isEmpty() ? "" : d.drivers().get(0);
       decisions.add(new Decision(d, matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(0)),
           matching.isEmpty() ? List.of() : matching.subList(1, matching.size()),
           Optional.ofNullable(owner).map(RuleOwnership.Owned::rule), hostDriver,
-          Optional.ofNullable(blocked.get(d.address()))));
-    }
+          Optional.ofNullable(blocked.get(address)), Optional.ofNullable(takenWith.get(address))));
+    });
     return decisions;
+  }
+
+  /**
+   * The other members of the IOMMU groups that {@code Group=yes} rules take, each with the first
+   * device (in address order) whose rule takes it; a member some rule binds itself is not one.
+   */
+  private static Map<String, String> groupsTaken(Host host, String bus, RuleSet rules,
+      Map<String, List<Rule>> matches, Map<String, String> blocked) {
+    Map<String, String> taken = new TreeMap<>();
+    IommuGroups groups = null;
+    for (Map.Entry<String, List<Rule>> e : matches.entrySet()) {
+      if (!binds(e.getValue(), blocked.containsKey(e.getKey())) || !e.getValue().get(0).group()) {
+        continue;
+      }
+      groups = groups == null ? new IommuGroups(host) : groups;
+      Optional<IommuGroups.Group> group = groups.of(DevicePaths.of(new DeviceName(bus, e.getKey()), Optional.empty()));
+      for (GroupMember m : group.map(IommuGroups.Group::endpoints).orElse(List.of())) {
+        List<Rule> own = matches.getOrDefault(m.device(), List.of());
+        if (!m.device().equals(e.getKey()) && !binds(own, blocked.containsKey(m.device()))) {
+          taken.putIfAbsent(m.device(), e.getKey());
+        }
+      }
+    }
+    return taken;
+  }
+
+  private static boolean binds(List<Rule> matching, boolean blocked) {
+    return !blocked && !matching.isEmpty() && !matching.get(0).keepsHostDriver();
   }
 
   /** Why each device that no rule may touch is out of reach. */

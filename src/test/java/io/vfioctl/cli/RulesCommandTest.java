@@ -169,4 +169,98 @@ class RulesCommandTest extends MachineTest {
     assertEquals("", owned());
     assertFalse(Files.exists(root.resolve("run/vfioctl/rules")));
   }
+
+  @Test
+  void aGroupRuleOwnsTheWholeGroupAndRemovingItReturnsTheGroupAndNothingElse() throws Exception {
+    rule("50-fn0.conf", "Address=" + FN0, "Driver=vfio-pci\nGroup=yes");
+    rule("60-virtio.conf", "Vendor=1af4", "Driver=vfio-pci");
+    assertEquals("rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals("vfio-pci", m.driver(FN1));
+    assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n" + FN0 + " 50-fn0.conf e1000\n" + FN1 + " 50-fn0.conf e1000\n",
+        owned(), "the member the rule moved along is the rule's too");
+    assertTrue(ok("rules", "check").out().contains(FN1 + " (no rule; in the IOMMU group " + FN0
+        + "'s Group=yes rule takes): moves with " + FN0 + ", in effect\n"));
+    int writes = m.kernel.writeLog().size();
+    assertEquals("rules apply: 0 bound, 0 returned, 2 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals(writes, m.kernel.writeLog().size(), "the member is not returned while its group's rule holds");
+    Files.delete(root.resolve(BIND_D + "50-fn0.conf"));
+    assertEquals("rules apply: 0 bound, 2 returned, 1 already in effect, 0 failed\n", ok("rules", "apply").out());
+    assertEquals("e1000", m.driver(FN0));
+    assertEquals("e1000", m.driver(FN1), "the whole group returns");
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(VIRTIO), "and nothing else");
+    assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n", owned());
+  }
+
+  @Test
+  void theBootPathAppliesTheRulesAfterTheSavedOverridesWhichBeatThem() throws Exception {
+    m.write("etc/driverctl.d/pci-" + VIRTIO, "virtio-pci\n");
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    rule("50-net.conf", "Class=network", "Driver=vfio-pci");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 2 applied, 0 already in effect, 0 failed, 0 absent\n"
+        + "rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", r.out(), r::toString);
+    assertEquals("virtio-pci", m.driver(VIRTIO), "the saved override beats the rule");
+    assertEquals("vfio-pci", m.driver(FN0));
+    assertEquals("vfio-pci", m.driver(FN1));
+    assertEquals(FN0 + " 50-net.conf e1000\n" + FN1 + " 50-net.conf e1000\n", owned());
+  }
+
+  @Test
+  void atBootADeviceInUseIsLoggedAndSkippedAndTheOthersGoOn() {
+    eth0Up();
+    rule("50-intel.conf", "Vendor=8086", "Driver=vfio-pci");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 0 applied, 0 already in effect, 0 failed, 0 absent\n"
+        + "rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed, 1 in use, skipped\n", r.out(), r::toString);
+    assertTrue(r.err().startsWith("vfioctl: warning: " + NIC + " is in use: its interface eth0 is up"), r::toString);
+    assertTrue(r.err().contains("; left to the host at boot\n"), r::toString);
+    assertEquals("e1000", m.driver(NIC));
+    assertEquals("vfio-pci", m.driver(FN0));
+  }
+
+  @Test
+  void atBootAFailedRuleOrAVoidFileExitsOneAfterTheOthers() {
+    rule("10-typo.conf", "Vendr=1af4", "Driver=vfio");
+    rule("50-edu.conf", "Vendor=1234", "Driver=vfio");
+    Result r = m.run("load-override", "--all");
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: /etc/vfioctl/bind.d/10-typo.conf:2: unknown key Vendr in [Match]\n", r.err());
+    assertEquals("edu-vfio-variant", m.driver(EDU));
+    rule("10-typo.conf", "Vendor=1af4", "Driver=no-such-driver");
+    r = m.run("load-override", "--all");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.out().endsWith("rules apply: 0 bound, 0 returned, 1 already in effect, 1 failed\n"), r::toString);
+  }
+
+  @Test
+  void withoutRuleFilesTheBootPathReadsNothingOfTheRules() throws Exception {
+    for (String dir : List.of("etc", "run", "usr/lib")) {
+      Files.createDirectories(root.resolve(dir + "/vfioctl/bind.d"));
+    }
+    m.write("run/vfioctl/rules/owned", "not a record\n");
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    Result r = ok("load-override", "--all");
+    assertEquals("load-override: 1 applied, 0 already in effect, 0 failed, 0 absent\n", r.out());
+    assertEquals("", r.err(), "the corrupt ownership record is never read");
+  }
+
+  @Test
+  void applyKeepsTheHotPlugMatcherInStepWithTheRulesAndRewritesItOnlyWhenTheyChange() throws Exception {
+    var matcher = root.resolve("run/vfioctl/rules/match.sh");
+    rule("10-keep.conf", "Vendor=8086", "Driver=none");
+    ok("rules", "apply");
+    assertFalse(Files.exists(matcher), "no rule binds: no device that appears needs vfioctl");
+    rule("50-edu.conf", "Vendor=0x1234\nAddress=!0000:09:*", "Driver=vfio");
+    ok("rules", "apply");
+    String script = Files.readString(matcher);
+    assertTrue(script.contains("case $vendor in 1234)") && script.contains("case $a in 0000:09:*)")
+        && !script.contains("8086"), script);
+    Object inode = Files.getAttribute(matcher, "unix:ino");
+    ok("load-override", "--all");
+    assertEquals(inode, Files.getAttribute(matcher, "unix:ino"), "the same rules: the matcher is not written again");
+    Files.delete(root.resolve(BIND_D + "50-edu.conf"));
+    ok("rules", "apply");
+    assertFalse(Files.exists(matcher));
+  }
 }
