@@ -20,6 +20,9 @@ import java.util.Random;
  * the same seed gives the same root. {@code --booted} writes the same host as udev finds it at
  * boot, before any {@code load-override}: the devices with a saved override are still bound to
  * their host driver, with no override set (the VFIO modules are loaded).
+ *
+ * <p>{@code HostGenerator --settle DIR} does what the kernel's probe would after a change made with
+ * {@code --noprobe}, which no kernel follows on a fake root: see {@link #settle}.
  */
 public final class HostGenerator {
   public static final String RELEASE = "6.12.95+deb12-amd64";
@@ -93,8 +96,12 @@ public final class HostGenerator {
   }
 
   public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("--settle")) {
+      System.out.println(args[1] + ": " + settle(Path.of(args[1])) + " functions bound as their override asks");
+      return;
+    }
     if (args.length != 4 && !(args.length == 5 && args[4].equals("--booted"))) {
-      System.err.println("usage: HostGenerator DIR N SEED MODULES_ALIAS [--booted]");
+      System.err.println("usage: HostGenerator DIR N SEED MODULES_ALIAS [--booted] | --settle DIR");
       System.exit(2);
     }
     HostGenerator g = generate(Path.of(args[0]), Integer.parseInt(args[1]), Long.parseLong(args[2]), Path.of(args[3]),
@@ -314,7 +321,6 @@ public final class HostGenerator {
    */
   private void vfio(Path dir, String driver, String module, String saved) throws IOException {
     String name = dir.getFileName().toString();
-    Path sys = root.resolve("sys");
     layout.persisted("pci-" + name, saved + "\n");
     registerDriver(driver, module);
     registerModule("vfio", null);
@@ -323,15 +329,58 @@ public final class HostGenerator {
     if (booted) {
       return;
     }
-    Path oldDriver = dir.resolve("driver").toRealPath();
-    Files.delete(oldDriver.resolve(name));
-    Files.delete(dir.resolve("driver"));
-    Path driverDir = sys.resolve("bus/pci/drivers/" + driver);
+    rebind(dir, driver);
+  }
+
+  /**
+   * Binds every function whose {@code driver_override} names a driver it is not bound to to that
+   * driver, as the kernel's probe would after a change made with {@code --noprobe} (on a fake root,
+   * no kernel follows the writes); returns how many it bound. bench/compare settles a root once
+   * after {@code rules apply}, so that the next apply finds the rules in effect.
+   */
+  public static int settle(Path dir) throws IOException {
+    HostGenerator g = new HostGenerator(dir, 0, 0, false);
+    List<Path> devices = new ArrayList<>();
+    try (var links = Files.newDirectoryStream(g.root.resolve("sys/bus/pci/devices"))) {
+      for (Path link : links) {
+        Path device = link.toRealPath();
+        devices.add(device);
+        if (Files.isDirectory(device.resolve("vfio-dev"))) {
+          g.vfioDevices++;
+        }
+      }
+    }
+    devices.sort(null);
+    int bound = 0;
+    for (Path device : devices) {
+      String override = Files.readString(device.resolve("driver_override")).strip();
+      Path link = device.resolve("driver");
+      String current = Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).getFileName().toString() : "";
+      if (!override.equals("(null)") && !override.isEmpty() && !override.equals(current)) {
+        g.registerDriver(override, override.replace('-', '_'));
+        g.rebind(device, override);
+        bound++;
+      }
+    }
+    return bound;
+  }
+
+  /** Moves a function from its driver, if any, to {@code driver}, as set-override leaves it. */
+  private void rebind(Path dir, String driver) throws IOException {
+    String name = dir.getFileName().toString();
+    if (Files.isSymbolicLink(dir.resolve("driver"))) {
+      Path oldDriver = dir.resolve("driver").toRealPath();
+      Files.delete(oldDriver.resolve(name));
+      Files.delete(dir.resolve("driver"));
+    }
+    Path driverDir = root.resolve("sys/bus/pci/drivers/" + driver);
     Files.createSymbolicLink(dir.resolve("driver"), dir.relativize(driverDir));
     Files.createSymbolicLink(driverDir.resolve(name), driverDir.relativize(dir));
     write(dir, "driver_override", driver);
     uevent(dir, name, driver);
-    Files.createDirectories(dir.resolve("vfio-dev/vfio" + vfioDevices++));
+    if (driver.contains("vfio") && !Files.exists(dir.resolve("vfio-dev"))) {
+      Files.createDirectories(dir.resolve("vfio-dev/vfio" + vfioDevices++));
+    }
   }
 
   /** A driver directory with its files, its {@code module} link and the module's {@code drivers/pci:} link. */

@@ -147,6 +147,27 @@ class HostGeneratorTest {
   }
 
   @Test
+  void settlingABootedHostWhoseOverridesAreWrittenGivesTheRunningHost() throws Exception {
+    Path running = generate("running", 300, 4);
+    Path booted = tmp.resolve("booted");
+    HostGenerator.generate(booted, 300, 4, modulesAlias(), true);
+    List<String> saved = list(booted.resolve("etc/driverctl.d"));
+    for (String file : saved) {
+      String dev = "sys/bus/pci/devices/" + file.substring(4);
+      String driver = Files.readSymbolicLink(running.resolve(dev + "/driver")).getFileName().toString();
+      Files.writeString(booted.resolve(dev + "/driver_override"), driver + "\n");
+    }
+    assertEquals(saved.size(), HostGenerator.settle(booted));
+    assertEquals(withoutVfioNumbers(snapshot(running)), withoutVfioNumbers(snapshot(booted)));
+    assertEquals(0, HostGenerator.settle(booted));
+  }
+
+  /** The numbers of vfio-dev/vfioN follow the order devices were bound in. */
+  static List<String> withoutVfioNumbers(List<String> snapshot) {
+    return snapshot.stream().map(l -> l.replaceAll("vfio-dev/vfio[0-9]+", "vfio-dev/vfioN")).sorted().toList();
+  }
+
+  @Test
   void theSameSeedGivesTheSameHost() throws Exception {
     assertEquals(snapshot(generate("a", 40, 9)), snapshot(generate("b", 40, 9)));
   }
