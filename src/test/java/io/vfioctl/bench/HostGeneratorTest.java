@@ -39,6 +39,12 @@ class HostGeneratorTest {
     return dir;
   }
 
+  Path generateBooted(String name, int n, long seed) throws Exception {
+    Path dir = tmp.resolve(name);
+    HostGenerator.generate(dir, n, seed, modulesAlias(), true);
+    return dir;
+  }
+
   static List<String> list(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -132,8 +138,7 @@ class HostGeneratorTest {
   @Test
   void aBootedHostHasTheSameSavedOverridesNotYetApplied() throws Exception {
     Path running = generate("running", 300, 4);
-    Path booted = tmp.resolve("booted");
-    HostGenerator.generate(booted, 300, 4, modulesAlias(), true);
+    Path booted = generateBooted("booted", 300, 4);
     List<String> saved = list(booted.resolve("etc/driverctl.d"));
     assertEquals(list(running.resolve("etc/driverctl.d")), saved);
     assertEquals(list(running.resolve("sys/bus/pci/devices")), list(booted.resolve("sys/bus/pci/devices")));
@@ -149,8 +154,7 @@ class HostGeneratorTest {
   @Test
   void settlingABootedHostWhoseOverridesAreWrittenGivesTheRunningHost() throws Exception {
     Path running = generate("running", 300, 4);
-    Path booted = tmp.resolve("booted");
-    HostGenerator.generate(booted, 300, 4, modulesAlias(), true);
+    Path booted = generateBooted("booted", 300, 4);
     List<String> saved = list(booted.resolve("etc/driverctl.d"));
     for (String file : saved) {
       String dev = "sys/bus/pci/devices/" + file.substring(4);
