@@ -68,34 +68,35 @@ public final class RuleOwnership {
     return owned;
   }
 
-  /** Replaces the record atomically; an empty map removes it. */
+  /** Replaces the record atomically, unless it already says so; an empty map removes it. */
   public void write(Map<String, Owned> owned) throws IOException {
-    if (owned.isEmpty()) {
-      AtomicFiles.delete(root.resolve(dir), FILE);
-      return;
-    }
     StringBuilder b = new StringBuilder();
     new TreeMap<>(owned).forEach((device, o) -> b.append(device).append(' ').append(o.rule()).append(' ')
         .append(o.hostDriver().isEmpty() ? NO_DRIVER : o.hostDriver()).append('\n'));
-    AtomicFiles.write(root.resolve(dir), FILE, b.toString().getBytes(StandardCharsets.UTF_8));
+    replace(FILE, b.toString());
   }
 
   /** Replaces the udev rule's matcher atomically; empty removes it (then no device that appears starts vfioctl for a rule). */
   public void writeMatcher(String script) throws IOException {
+    replace(MATCHER, script);
+  }
+
+  /** Writes {@code text} as file {@code name}, or removes it for "": nothing at all when it already is so. */
+  private void replace(String name, String text) throws IOException {
     byte[] now;
     try {
-      now = root.read(dir + "/" + MATCHER, RECORD);
+      now = root.read(dir + "/" + name, RECORD);
     } catch (NoSuchFileException e) {
       now = null;
     }
-    byte[] wanted = script.getBytes(StandardCharsets.UTF_8);
-    if (now == null ? script.isEmpty() : java.util.Arrays.equals(now, wanted)) {
-      return; // as it should be: nothing written
+    byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+    if (now == null ? text.isEmpty() : java.util.Arrays.equals(now, wanted)) {
+      return; // as it should be: an apply already in effect writes nothing
     }
-    if (script.isEmpty()) {
-      AtomicFiles.delete(root.resolve(dir), MATCHER);
+    if (text.isEmpty()) {
+      AtomicFiles.delete(root.resolve(dir), name);
     } else {
-      AtomicFiles.write(root.resolve(dir), MATCHER, wanted);
+      AtomicFiles.write(root.resolve(dir), name, wanted);
     }
   }
 

@@ -182,8 +182,11 @@ public final class DomainHandover {
   public List<String> prepare(Domain domain) throws VfioctlException {
     String key = PreparedDomains.key(domain.name(), domain.uuid());
     String what = "domain " + Names.printable(domain.name());
+    // The devices first, the lists after: a prepare lists its devices before it moves them, so a
+    // device found moved already is found listed too.
+    boolean nothingToDetach = toDetach(check(domain), what).isEmpty();
     refuseShared(domain, key, preparedLists(domain));
-    if (toDetach(check(domain), what).isEmpty()) {
+    if (nothingToDetach) {
       return List.of(); // no lock taken: a guest without such devices never waits for vfioctl
     }
     if (settings.dryRun()) {
