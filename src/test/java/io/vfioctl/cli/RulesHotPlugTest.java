@@ -10,39 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vfioctl.sim.KernelSimulator.SimDriverSpec;
 import io.vfioctl.sim.PciId;
-import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
-import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code rules apply DEV}: what the hot-plug unit runs for a device that appeared, on that device alone. */
-class RulesHotPlugTest extends MachineTest {
+class RulesHotPlugTest extends RulesMachineTest {
   private static final String PF = "0000:02:00.0";
   private static final String VF0 = "0000:02:10.0";
   private static final String VF1 = "0000:02:10.2";
-
-  private void rule(String name, String match, String bind) {
-    m.write("etc/vfioctl/bind.d/" + name, "[Match]\n" + match + "\n[Bind]\n" + bind + "\n");
-  }
-
-  private Result ok(String... args) {
-    Result r = m.run(args);
-    assertEquals(0, r.code(), r::toString);
-    return r;
-  }
-
-  private String owned() throws Exception {
-    var f = root.resolve("run/vfioctl/rules/owned");
-    return Files.exists(f) ? Files.readString(f) : "";
-  }
-
-  private void eth0Up() {
-    m.kernel.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/" + NIC + "/net/eth0")
-        .addFile("/sys/class/net/eth0/flags", "0x1003");
-    m.write("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-        + "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
-  }
 
   @Test
   void aNewVfIsBoundAloneAndADeviceInUseElsewhereCannotFailIt() throws Exception {
