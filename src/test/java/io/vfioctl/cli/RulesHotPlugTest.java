@@ -92,6 +92,9 @@ class RulesHotPlugTest extends RulesMachineTest {
     r = m.run("rules", "apply", NIC, FN0);
     assertEquals(1, r.code(), r::toString);
     assertEquals("vfioctl: rules takes list, check or apply [<device>]\n", r.err());
+    r = m.run("--bus", "usb", "rules", "apply", "pci/" + NIC);
+    assertEquals(1, r.code(), r::toString);
+    assertEquals("vfioctl: pci/" + NIC + ": the binding rules are for the usb bus; name the bus with --bus\n", r.err());
     r = m.run("rules", "check", NIC);
     assertEquals(1, r.code(), r::toString);
     assertEquals("vfioctl: rules takes list, check or apply [<device>]\n", r.err());
