@@ -1,8 +1,11 @@
 package io.vfioctl.change;
 
+import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.Log;
 import io.vfioctl.core.VfioctlException;
+import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.preflight.Problem;
@@ -15,7 +18,10 @@ import io.vfioctl.sysfs.SysfsReadException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +65,27 @@ public final class RuleApplier {
    *     than failed
    */
   public Summary apply(RuleSet rules, Consumer<String> failures, boolean atBoot) throws VfioctlException {
+    return run(rules, failures, atBoot, Optional.empty()).orElseThrow();
+  }
+
+  /**
+   * Applies the rules to {@code device} alone, as for a device that appeared: with {@code Group=yes},
+   * to its IOMMU group; a device that moves with another's group, to that group. Nothing else is
+   * bound, returned or checked, so a device in use elsewhere cannot fail it.
+   *
+   * @return empty when no rule binds or returns the device (nor its group)
+   */
+  public Optional<Summary> applyTo(DeviceName device, RuleSet rules, Consumer<String> failures)
+      throws VfioctlException {
+    if (!device.bus().equals(bus)) {
+      throw new VfioctlException(device.bus() + "/" + device.name() + ": the binding rules are for the " + bus
+          + " bus; name the bus with --bus");
+    }
+    return run(rules, failures, false, Optional.of(device.name()));
+  }
+
+  private Optional<Summary> run(RuleSet rules, Consumer<String> failures, boolean atBoot, Optional<String> only)
+      throws VfioctlException {
     return engine.inSession(session -> {
       if (!session.dryRun()) {
         writeMatcher(rules);
@@ -71,8 +98,12 @@ public final class RuleApplier {
       } catch (IOException e) {
         throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
       }
+      List<Decision> todo = only.isEmpty() ? decisions : concerning(only.get(), decisions);
+      if (only.isPresent() && todo.stream().allMatch(d -> d.action() == Decision.Action.NOTHING)) {
+        return Optional.empty();
+      }
       int[] tally = new int[5];
-      for (Decision d : decisions) {
+      for (Decision d : todo) {
         if (d.blocked().isPresent() && d.owner().isPresent()) {
           log.debug(d.address() + ": " + d.blocked().get() + "; the rules no longer own it");
           owned.remove(d.address());
@@ -115,8 +146,30 @@ public final class RuleApplier {
           throw new VfioctlException("cannot write " + host.ruleOwnership().displayPath() + ": " + IoErrors.describe(e));
         }
       }
-      return new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]);
+      return Optional.of(new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]));
     });
+  }
+
+  /**
+   * The decisions that {@code device} brings into play: its own, or that of the device whose
+   * {@code Group=yes} rule takes it along; with such a rule, those of every endpoint of the group.
+   */
+  private List<Decision> concerning(String device, List<Decision> decisions) {
+    Map<String, Decision> byAddress = new TreeMap<>();
+    decisions.forEach(d -> byAddress.put(d.address(), d));
+    Decision own = byAddress.get(device);
+    if (own == null) {
+      return List.of();
+    }
+    Decision lead = own.action() == Decision.Action.NOTHING && own.blocked().isEmpty()
+        ? own.takenWith().map(byAddress::get).orElse(own) : own;
+    if (lead.action() != Decision.Action.BIND || !lead.rule().orElseThrow().group()) {
+      return List.of(lead);
+    }
+    Set<String> group = new TreeSet<>(Set.of(lead.address()));
+    new IommuGroups(host).of(DevicePaths.of(new DeviceName(bus, lead.address()), Optional.empty()))
+        .ifPresent(g -> g.endpoints().forEach(m -> group.add(m.device())));
+    return decisions.stream().filter(d -> group.contains(d.address())).toList();
   }
 
   /** First, so that a device appearing while the rules apply is not missed by both. */

@@ -21,7 +21,8 @@ final class Commands {
       new DomainCommand("check", Option.JSON, Option.DRY_RUN),
       new DomainCommand("prepare", Option.JSON, Option.DRY_RUN, Option.FORCE, Option.NOIOMMU),
       new DomainCommand("release", Option.JSON, Option.DRY_RUN),
-      new RulesCommand("list"), new RulesCommand("check", Option.JSON), new RulesCommand("apply", Option.DRY_RUN),
+      new RulesCommand("list", 1), new RulesCommand("check", 1, Option.JSON),
+      new RulesCommand("apply", 2, Option.DRY_RUN),
       new RecoverCommand(), new HookCommand()};
 
   static List<Command> all() {
@@ -45,16 +46,29 @@ final class Commands {
     if (named == null) {
       throw new UsageException("unknown command: " + Names.printable(word));
     }
-    if (!named.takes(args.size(), o)) {
+    if (!anyTakes(word, args.size(), o)) {
       throw new UsageException(word + " takes " + named.arguments());
     }
     Command c = named.action() == null ? named : byAction(word, args.get(0));
+    if (!c.takes(args.size(), o)) {
+      throw new UsageException(word + " takes " + named.arguments());
+    }
     for (Option option : Option.values()) {
       if (o.has(option) && !c.accepts(option)) {
         throw new UsageException(option.spelling() + " goes with " + goesWith(option));
       }
     }
     return c;
+  }
+
+  /** Whether some command of {@code word} takes {@code n} arguments: the actions of a word may differ ({@code rules apply DEV}). */
+  private static boolean anyTakes(String word, int n, Options o) {
+    for (Command c : ALL) {
+      if (c.word().equals(word) && c.takes(n, o)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The command of {@code word} that {@code action} chooses: {@code domain prepare}. */

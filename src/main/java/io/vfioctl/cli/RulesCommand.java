@@ -1,6 +1,7 @@
 package io.vfioctl.cli;
 
 import io.vfioctl.change.RuleApplier;
+import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.rules.Decision;
@@ -13,12 +14,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-/** {@code vfioctl rules list|check|apply}: the binding rules of {@code bind.d}; see vfioctl.bind(5). */
+/**
+ * {@code vfioctl rules list|check|apply [DEV]}: the binding rules of {@code bind.d}; see vfioctl.bind(5).
+ * {@code rules apply DEV} applies them to one device (and its IOMMU group, for {@code Group=yes}):
+ * what the hot-plug unit runs for a device that appeared.
+ */
 final class RulesCommand extends Command {
-  /** @param action list, check or apply */
-  RulesCommand(String action, Option... options) {
-    super("rules " + action, "list|check|apply", 1, 1, options);
+  /**
+   * @param action list, check or apply
+   * @param maxArgs 2 when the action takes a device
+   */
+  RulesCommand(String action, int maxArgs, Option... options) {
+    super("rules " + action, "list, check or apply [<device>]", 1, maxArgs, options);
   }
 
   @Override
@@ -108,9 +118,16 @@ final class RulesCommand extends Command {
   }
 
   private static boolean apply(Invocation in, RuleSet rules) throws VfioctlException {
-    RuleApplier.Summary summary = in.services().ruleApplier().apply(rules,
-        message -> in.err().println(in.prefix() + message));
-    in.out().println("rules apply: " + summary);
-    return summary.failed() == 0;
+    Consumer<String> failures = message -> in.err().println(in.prefix() + message);
+    if (in.arguments().size() == 1) {
+      RuleApplier.Summary summary = in.services().ruleApplier().apply(rules, failures);
+      in.out().println("rules apply: " + summary);
+      return summary.failed() == 0;
+    }
+    DeviceName device = in.services().locator().locate(in.arguments().get(1)).device();
+    Optional<RuleApplier.Summary> summary = in.services().ruleApplier().applyTo(device, rules, failures);
+    // A device no rule selects: nothing to say.
+    summary.ifPresent(s -> in.out().println("rules apply: " + s));
+    return summary.map(s -> s.failed() == 0).orElse(true);
   }
 }

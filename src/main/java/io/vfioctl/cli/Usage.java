@@ -117,8 +117,10 @@ final class Usage {
         domain check|prepare|release <file>|-
                                           A libvirt domain's PCI hostdevs: check them,
                                           detach the managed='no' ones, return them
-        rules list|check|apply            The binding rules of bind.d (vfioctl.bind(5)):
+        rules list|check|apply [<device>]
+                                          The binding rules of bind.d (vfioctl.bind(5)):
                                           list them, check each device, apply them
+                                          (to <device> and its group alone: hot-plug)
         libvirt-hook <name> <op> <subop> <extra>
                                           What the libvirt qemu hook runs
 

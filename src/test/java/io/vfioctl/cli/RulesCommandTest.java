@@ -9,38 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vfioctl.testing.MachineTest;
 import io.vfioctl.testing.TestMachine.Result;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** rules list, check and apply on the standard simulated machine. */
-class RulesCommandTest extends MachineTest {
-  private static final String BIND_D = "etc/vfioctl/bind.d/";
-
-  private void rule(String name, String match, String bind) {
-    m.write(BIND_D + name, "[Match]\n" + match + "\n[Bind]\n" + bind + "\n");
-  }
-
-  private Result ok(String... args) {
-    Result r = m.run(args);
-    assertEquals(0, r.code(), r::toString);
-    return r;
-  }
-
-  private String owned() throws Exception {
-    var f = root.resolve("run/vfioctl/rules/owned");
-    return Files.exists(f) ? Files.readString(f) : "";
-  }
-
-  private void eth0Up() {
-    m.kernel.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/" + NIC + "/net/eth0")
-        .addFile("/sys/class/net/eth0/flags", "0x1003");
-    m.write("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-        + "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
-  }
-
+class RulesCommandTest extends RulesMachineTest {
   @Test
   void aRuleByVendorAndDeviceBindsTheVariantDriverAndASecondApplyChangesNothing() throws Exception {
     rule("50-edu.conf", "Vendor=0x1234\nDevice=11e8", "Driver=vfio");
