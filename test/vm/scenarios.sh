@@ -830,6 +830,134 @@ vf_package_purge() {
     grep -qiE 'warning|error' "$WORK/dpkg-p.log" && bad "dpkg printed warnings or errors"
 }
 
+# The package again after the purge, for the binding rules below: a clean install that trains
+# a new start-up cache.
+vf_package_reinstall() {
+    dpkg -i "$VMTEST_DEB" >"$WORK/dpkg-i2.log" 2>&1 || bad "dpkg -i exit $?"
+    cat "$WORK/dpkg-i2.log"
+    want "/usr/sbin/vfioctl missing" test -x /usr/sbin/vfioctl
+    grep -qiE 'warning|error' "$WORK/dpkg-i2.log" && bad "dpkg printed warnings or errors"
+    [ "$(sed -n 's/^cpu=//p' /var/cache/vfioctl/launch 2>/dev/null)" = "$guest_cpu" ] || bad "the reinstalled cache was not trained for this CPU"
+}
+
+# ------------------------------------------------------------ binding rules
+# One rule per file in /etc/vfioctl/bind.d, applied through the installed launcher; what the
+# rules took is recorded in /run/vfioctl/rules/owned.
+R=/etc/vfioctl/bind.d OWNED=/run/vfioctl/rules/owned
+rule() { # file match-lines... -- bind-lines...: writes $R/file
+    local f=$R/$1; shift
+    mkdir -p "$R"
+    { echo '[Match]'; while [ "$1" != -- ]; do echo "$1"; shift; done; shift
+      echo '[Bind]'; printf '%s\n' "$@"; } >"$f"
+    echo "# $f"; sed 's/^/  /' "$f"
+}
+rules_run() { # label args...: runs vfioctl rules ARGS, leaves $WORK/<label>.{out,err} and RC
+    local label=$1; shift
+    $V rules "$@" >"$WORK/$label.out" 2>"$WORK/$label.err"; RC=$?
+    echo "vfioctl rules $* -> rc $RC"; cat "$WORK/$label.out"; sed 's/^/!! /' "$WORK/$label.err"
+}
+owned_is() { # expected lines of the ownership record (sorted), empty for no record
+    local got; got=$(cat "$OWNED" 2>/dev/null)
+    [ "$got" = "$1" ] || { bad "ownership record: '$(tr '\n' '|' <<<"$got")', wanted '$(tr '\n' '|' <<<"$1")'"; return 1; }
+}
+# no rule, no record, every device on its boot-time driver: plain file and sysfs work, no JVM
+rules_reset() {
+    local d
+    rm -rf "$R" /etc/driverctl.d
+    rm -f "$OWNED" /run/vfioctl/rules/match.sh
+    for d in $EDU $E1000 $RNG0 $RNG1; do restore_dev "$d" || echo "reset: $d is $(drv_of "$d"), wanted ${ORIG[$d]}"; done
+}
+others_unmoved() { # devices... that must still be on their boot-time driver
+    local d
+    for d in "$@"; do is_drv "$d" "${ORIG[$d]}" || bad "$d moved to $(drv_of "$d")"; done
+}
+
+# Vendor and Device select edu; Driver=vfio gives it its variant.
+vf_rules_vendor_device() {
+    rule 50-edu.conf Vendor=1234 Device=11e8 -- Driver=vfio
+    rules_run list list
+    [ "$RC" = 0 ] || bad "list rc $RC"
+    grep -q "^$R/50-edu.conf:[0-9]*: .*-> vfio" "$WORK/list.out" || bad "list does not show the rule"
+    rules_run apply apply
+    [ "$RC" = 0 ] || bad "apply rc $RC"
+    [ "$(cat "$WORK/apply.out")" = "rules apply: 1 bound, 0 returned, 0 already in effect, 0 failed" ] || bad "apply summary: $(cat "$WORK/apply.out")"
+    is_drv "$EDU" edu-vfio-variant || bad "edu on $(drv_of "$EDU"), not its variant"
+    want "no /dev/vfio/<group> for edu" test -c "/dev/vfio/$(group_of "$EDU")"
+    owned_is "$EDU 50-edu.conf -"
+    want "apply saved an override" test ! -e "/etc/driverctl.d/pci-$EDU"
+    rules_run check check
+    grep -q "^$EDU $R/50-edu.conf:[0-9]*: edu-vfio-variant, in effect" "$WORK/check.out" || bad "check does not show edu's variant in effect"
+    others_unmoved "$E1000" "$RNG0" "$RNG1"
+}
+
+# Class (six hex digits) selects the e1000; Driver=vfio is vfio-pci for it.
+vf_rules_class() {
+    rule 50-net.conf Class=020000 -- Driver=vfio
+    rules_run apply apply
+    [ "$RC" = 0 ] || bad "apply rc $RC"
+    [ "$(cat "$WORK/apply.out")" = "rules apply: 1 bound, 0 returned, 0 already in effect, 0 failed" ] || bad "apply summary: $(cat "$WORK/apply.out")"
+    is_drv "$E1000" vfio-pci || bad "e1000 on $(drv_of "$E1000"), not vfio-pci"
+    owned_is "$E1000 50-net.conf e1000"
+    others_unmoved "$EDU" "$RNG0" "$RNG1"
+}
+
+# A Driver=none rule read first (10-) keeps the e1000 that the class rule read after it (50-)
+# would take; the other rule still applies.
+vf_rules_none_excludes() {
+    rule 10-keep-e1000.conf Vendor=8086 Device=100e -- Driver=none
+    rule 50-net.conf Class=network -- Driver=vfio
+    rule 50-edu.conf Vendor=1234 Device=11e8 -- Driver=vfio
+    rules_run check check
+    grep -q "^$E1000 $R/10-keep-e1000.conf:[0-9]*: keeps its host driver, in effect; also matches $R/50-net.conf:[0-9]*, shadowed" "$WORK/check.out" ||
+        bad "check does not show e1000 kept by 10-keep-e1000.conf, 50-net.conf shadowed"
+    rules_run apply apply
+    [ "$RC" = 0 ] || bad "apply rc $RC"
+    is_drv "$E1000" e1000 || bad "e1000 taken to $(drv_of "$E1000") despite the none rule"
+    [ "$(override_of "$E1000")" = "(null)" ] || bad "e1000 got driver_override $(override_of "$E1000")"
+    is_drv "$EDU" edu-vfio-variant || bad "edu on $(drv_of "$EDU"): the other rule did not apply"
+    owned_is "$EDU 50-edu.conf -"
+}
+
+# Removing a rule file returns exactly what that rule took (a Group=yes rule: both virtio-rng
+# functions); the other rule's device and the devices no rule took stay where they are.
+vf_rules_removed_returns() {
+    rule 50-edu.conf Vendor=1234 Device=11e8 -- Driver=vfio
+    rule 60-rng.conf Vendor=1af4 "Device=$(cat "$P/$RNG0/device")" -- Driver=vfio-pci Group=yes
+    rules_run apply apply
+    [ "$RC" = 0 ] || bad "apply rc $RC"
+    is_drv "$EDU" edu-vfio-variant && is_drv "$RNG0" vfio-pci && is_drv "$RNG1" vfio-pci ||
+        bad "after apply: edu on $(drv_of "$EDU"), $RNG0 on $(drv_of "$RNG0"), $RNG1 on $(drv_of "$RNG1")"
+    owned_is "$EDU 50-edu.conf -
+$RNG0 60-rng.conf ${ORIG[$RNG0]}
+$RNG1 60-rng.conf ${ORIG[$RNG1]}"
+    rm "$R/60-rng.conf"; echo "# removed $R/60-rng.conf"
+    rules_run apply-again apply
+    [ "$RC" = 0 ] || bad "second apply rc $RC"
+    [ "$(cat "$WORK/apply-again.out")" = "rules apply: 0 bound, 2 returned, 1 already in effect, 0 failed" ] || bad "second apply summary: $(cat "$WORK/apply-again.out")"
+    others_unmoved "$RNG0" "$RNG1" "$E1000"
+    [ "$(override_of "$RNG0")" = "(null)" ] && [ "$(override_of "$RNG1")" = "(null)" ] || bad "overrides left: $(override_of "$RNG0") $(override_of "$RNG1")"
+    is_drv "$EDU" edu-vfio-variant || bad "edu, owned by the remaining rule, moved to $(drv_of "$EDU")"
+    owned_is "$EDU 50-edu.conf -"
+}
+
+# A second apply with everything in effect opens no sysfs file for writing (strace).
+vf_rules_apply_idempotent() {
+    local w
+    rule 50-edu.conf Vendor=1234 Device=11e8 -- Driver=vfio
+    rule 50-net.conf Class=network -- Driver=vfio
+    rules_run apply apply
+    [ "$RC" = 0 ] && is_drv "$EDU" edu-vfio-variant && is_drv "$E1000" vfio-pci ||
+        bad "first apply: rc $RC, edu on $(drv_of "$EDU"), e1000 on $(drv_of "$E1000")"
+    strace -f -qq -e trace=open,openat,write -o "$WORK/rules2.strace" $V rules apply >"$WORK/apply2.out" 2>"$WORK/apply2.err"; RC=$?
+    echo "second apply under strace -> rc $RC"; cat "$WORK/apply2.out" "$WORK/apply2.err"
+    [ "$RC" = 0 ] || bad "second apply rc $RC"
+    [ "$(cat "$WORK/apply2.out")" = "rules apply: 0 bound, 0 returned, 2 already in effect, 0 failed" ] || bad "second apply summary: $(cat "$WORK/apply2.out")"
+    w=$(sysfs_writes "$WORK/rules2.strace"); [ -z "$w" ] || { bad "second apply opened sysfs files for writing"; echo "$w"; }
+    grep -cE 'open(at)?\(.*"/sys/' "$WORK/rules2.strace" | sed 's/^/sysfs files opened by the second apply: /'
+    grep -E 'open(at)?\(.*"/(run|etc)/vfioctl[^"]*".*O_(WRONLY|RDWR)' "$WORK/rules2.strace" | sed 's/^[0-9]* */other files opened for writing: /'
+    is_drv "$EDU" edu-vfio-variant && is_drv "$E1000" vfio-pci || bad "second apply moved edu to $(drv_of "$EDU"), e1000 to $(drv_of "$E1000")"
+}
+
 check vf12-launcher-other-cpu vf_launcher_other_cpu
 [ -n "${VMTEST_DEB:-}" ] && [ -f "$VMTEST_DEB" ] || GATE="no package built (VMTEST_DEB=${VMTEST_DEB:-})"
 check vf13-package-install vf_package_install
@@ -843,4 +971,11 @@ check vf20-libvirt-hook vf_libvirt_hook saved_for_removal
 check vf21-package-remove vf_package_remove
 check vf22-hook-without-package vf_hook_without_package
 check vf23-package-purge vf_package_purge reset_all
+check vf24-package-reinstall vf_package_reinstall
+[ -x /usr/sbin/vfioctl ] || GATE="no installed vfioctl for the binding rules"
+check vf25-rules-vendor-device vf_rules_vendor_device rules_reset
+check vf26-rules-class vf_rules_class rules_reset
+check vf27-rules-none-excludes vf_rules_none_excludes rules_reset
+check vf28-rules-removed-returns vf_rules_removed_returns rules_reset
+check vf29-rules-apply-idempotent vf_rules_apply_idempotent rules_reset
 exit 0
