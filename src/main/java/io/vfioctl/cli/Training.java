@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -25,7 +28,7 @@ public final class Training {
   private Training() {}
 
   public static void main(String[] args) throws IOException {
-    Path root = Files.createTempDirectory("vfioctl-training-");
+    Path root = privateDirectory();
     try {
       new RootLayout(root)
           .device(NIC, 0x8086, 0x10d3, 0x020000, "(null)", "e1000e")
@@ -62,6 +65,23 @@ public final class Training {
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * A new directory in the temporary directory, as {@code Files.createTempDirectory} makes, but
+   * named without {@code SecureRandom}: what training loads goes into the cache, and every call
+   * would then load the security providers that seeding it loads.
+   */
+  private static Path privateDirectory() throws IOException {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    for (long n = System.nanoTime(); ; n++) {
+      try {
+        return Files.createDirectory(tmp.resolve("vfioctl-training-" + ProcessHandle.current().pid() + "-" + n), ownerOnly);
+      } catch (FileAlreadyExistsException e) {
+        // the next name
       }
     }
   }
