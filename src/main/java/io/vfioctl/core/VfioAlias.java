@@ -33,7 +33,7 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
     for (int from = lines.next(); from >= 0; from = lines.next()) {
       int eol = text.indexOf('\n', from);
       String line = text.substring(from, eol < 0 ? text.length() : eol).strip();
-      String[] words = line.split("\\s+");
+      String[] words = Text.fields(line, Text.WHITE_SPACE);
       if (words.length == 3 && Names.isModuleName(words[2]) && Names.isPrintableAscii(words[1])) {
         String pattern = words[1].substring(prefix.length());
         result.add(new VfioAlias(words[1], ModaliasPattern.parse(pattern), words[2]));

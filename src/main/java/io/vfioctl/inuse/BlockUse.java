@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,7 +102,7 @@ final class BlockUse {
         return Optional.of("a member of the btrfs file system " + Names.printable(label));
       }
     }
-    if (dev.isPresent() && dev.get().matches("[0-9]{1,10}:[0-9]{1,10}")) {
+    if (dev.isPresent() && isDeviceNumber(dev.get())) {
       boolean zfs = sources.proc("/run/udev/data/b" + dev.get(), UDEV_RECORD).lines().stream()
           .anyMatch(l -> l.equals("E:ID_FS_TYPE=zfs_member"));
       if (zfs) {
@@ -131,5 +132,11 @@ final class BlockUse {
 
   private static String within(List<String> via) {
     return via.isEmpty() ? "" : " (" + String.join(", ", via) + ")";
+  }
+
+  /** {@code major:minor}, {@code [0-9]{1,10}:[0-9]{1,10}}. */
+  private static boolean isDeviceNumber(String dev) {
+    int colon = dev.indexOf(':');
+    return colon > 0 && Text.isDigits(dev.substring(0, colon), 10) && Text.isDigits(dev.substring(colon + 1), 10);
   }
 }

@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.host.Host;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class VfioUsers {
       nodes.add("/dev/vfio/noiommu-" + g); // vfio's unsafe no-IOMMU mode names its groups so
     });
     Path proc = host.root().resolve("proc");
-    try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> Text.isDigits(p.getFileName().toString(), Integer.MAX_VALUE))) {
       for (Path pid : pids) {
         Optional<String> node = holds(pid.resolve("fd"), nodes);
         if (node.isPresent()) {
