@@ -81,6 +81,9 @@ public final class Names {
    * ones as a backslash, u and four hex digits.
    */
   public static String escaped(String value) {
+    if (isPlain(value)) {
+      return value; // as nearly every name is: nothing to escape
+    }
     StringBuilder b = new StringBuilder(value.length() + 8);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -93,6 +96,17 @@ public final class Names {
       }
     }
     return b.toString();
+  }
+
+  /** Whether {@code value} is printable ASCII and spaces only, which {@link #escaped} leaves as they are. */
+  private static boolean isPlain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < ' ' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Format characters (U+200B, U+202E, ...) and separators other than the plain space. */
