@@ -3,7 +3,6 @@ package io.vfioctl.inuse;
 import io.vfioctl.core.Text;
 import io.vfioctl.core.Names;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +50,7 @@ final class BlockUse {
       String disk = partition ? node.parent().filter(UseSources::isPathComponent).orElse(node.name()) : node.name();
       walk(node.name(), disk, partition ? List.of(node.name()) : List.of(), new HashSet<>(), mounts, findings);
     }
-    List<String> uses = new ArrayList<>(findings.stream().sorted(Comparator.comparing(Finding::kind))
+    List<String> uses = new ArrayList<>(findings.stream().sorted((a, b) -> a.kind().compareTo(b.kind()))
         .map(BlockUse::phrase).distinct().toList());
     if (!mounts.unreadable().isEmpty()) {
       uses.add("its disk " + Names.printable(nodes.get(0).name()) + " may be in use: "
