@@ -42,7 +42,7 @@ public final class Training {
           .device("0000:00:04.0", 0x1af4, 0x1041, 0x020000, "(null)", null)
           .device(DISPLAY, 0x10de, 0x1eb8, 0x030000, "(null)", "nouveau")
           .device(AUDIO, 0x10de, 0x10f8, 0x040300, "(null)", "snd_hda_intel")
-          .inGroup(AUDIO, 3)
+          .inGroup(AUDIO, 3) // DISPLAY's group: groups are numbered in the order devices are added
           .device(PF, 0x8086, 0x1572, 0x020000, "(null)", "i40e")
           .device(VF, 0x8086, 0x154c, 0x020000, "(null)", "iavf")
           .persisted("pci-" + GPU, "vfio\n")
@@ -100,7 +100,8 @@ public final class Training {
     FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     for (long n = System.nanoTime(); ; n++) {
       try {
-        return Files.createDirectory(tmp.resolve("vfioctl-training-" + ProcessHandle.current().pid() + "-" + n), ownerOnly);
+        String name = "vfioctl-training-" + ProcessHandle.current().pid() + "-" + n;
+        return Files.createDirectory(tmp.resolve(name), ownerOnly);
       } catch (FileAlreadyExistsException e) {
         // the next name
       }

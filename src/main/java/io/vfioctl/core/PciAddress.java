@@ -62,7 +62,10 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
     return ((long) domain << 16) | (bus << 8) | (slot << 3) | function;
   }
 
-  /** {@code DDDD:BB:DD.F}; written out by hand: every device name goes through here, and a Formatter costs a cold call much more. */
+  /**
+   * {@code DDDD:BB:DD.F}, written out by hand: every device name goes through here, and a
+   * Formatter costs a cold call much more.
+   */
   @Override
   public String toString() {
     char[] text = new char[12];
