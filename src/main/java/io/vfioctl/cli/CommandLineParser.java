@@ -75,7 +75,7 @@ final class CommandLineParser {
     if (t == null) {
       return Options.DEFAULT_TIMEOUT_SECONDS;
     }
-    if (!io.vfioctl.core.Names.isDigits(t, 5) || Long.parseLong(t) > 86_400) {
+    if (!io.vfioctl.core.Text.isDigits(t, 5) || Long.parseLong(t) > 86_400) {
       throw new UsageException("--timeout takes whole seconds from 0 (no deadline) to 86400, not " + Names.printable(
           t.length() > 20 ? t.substring(0, 20) + "..." : t));
     }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +25,12 @@ import java.util.stream.Stream;
 public final class Training {
   private static final String NIC = "0000:00:02.0";
   private static final String GPU = "0000:00:03.0";
+  /** A display function and its audio function in one IOMMU group, as on most graphics cards. */
+  private static final String DISPLAY = "0000:00:05.0";
+  private static final String AUDIO = "0000:00:05.1";
+  /** An SR-IOV PF with one VF. */
+  private static final String PF = "0000:00:06.0";
+  private static final String VF = "0000:00:06.1";
   private static final String RELEASE = "6.12.0-training";
 
   private Training() {}
@@ -34,18 +43,30 @@ public final class Training {
   /** Runs the commands, printing to {@code out} and {@code err}; returns each command line's exit code (for tests). */
   static Map<String, Integer> train(PrintStream out, PrintStream err) throws IOException {
     Map<String, Integer> exitCodes = new LinkedHashMap<>();
-    Path root = Files.createTempDirectory("vfioctl-training-");
+    Path root = privateDirectory();
     try {
-      new RootLayout(root)
+      RootLayout layout = new RootLayout(root)
           .device(NIC, 0x8086, 0x10d3, 0x020000, "(null)", "e1000e")
           .device(GPU, 0x10de, 0x2342, 0x030000, "vfio-pci", "vfio-pci")
           .device("0000:00:04.0", 0x1af4, 0x1041, 0x020000, "(null)", null)
+          .device(DISPLAY, 0x10de, 0x1eb8, 0x030000, "(null)", "nouveau")
+          .device(AUDIO, 0x10de, 0x10f8, 0x040300, "(null)", "snd_hda_intel")
+          .inGroup(AUDIO, 3) // DISPLAY's group: groups are numbered in the order devices are added
+          .device(PF, 0x8086, 0x1572, 0x020000, "(null)", "i40e")
+          .device(VF, 0x8086, 0x154c, 0x020000, "(null)", "iavf")
           .persisted("pci-" + GPU, "vfio\n")
+          .persisted("pci-" + DISPLAY, "vfio-pci\n")
           .kernel(RELEASE, """
               alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e
               alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
               alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci
               """);
+      // What real hosts have and the paths through the code that only they take: a VFIO device's
+      // node (a holder is looked for), a PF's VF.
+      Files.createDirectories(layout.deviceDir(GPU).resolve("vfio-dev/vfio0"));
+      Files.writeString(layout.deviceDir(PF).resolve("sriov_numvfs"), "1\n");
+      Files.createSymbolicLink(layout.deviceDir(PF).resolve("virtfn0"), Path.of("../" + VF));
+      Files.createSymbolicLink(layout.deviceDir(VF).resolve("physfn"), Path.of("../" + PF));
       Path guest = root.resolve("guest.xml");
       Files.writeString(guest, "<domain><name>training</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
           + "<source><address domain='0' bus='0' slot='3' function='0'/></source></hostdev></devices></domain>\n");
@@ -69,7 +90,10 @@ public final class Training {
           {"--root", r, "--dry-run", "detach", NIC}, {"--root", r, "--dry-run", "reattach", GPU},
           {"--root", r, "status"}, {"--root", r, "--json", "status", "--all"},
           {"--root", r, "domain", "check", guest.toString()}, {"--root", r, "--dry-run", "domain", "prepare", guest.toString()},
-          {"--root", r, "recover"}, {"--root", r, "bogus-command"}}) {
+          {"--root", r, "recover"}, {"--root", r, "bogus-command"},
+          // Changes as at boot and by hand, after which the root is no longer as built above.
+          {"--root", r, "--noprobe", "load-override", "--all"}, {"--root", r, "status", "--all"},
+          {"--root", r, "--noprobe", "detach", NIC}, {"--root", r, "recover"}, {"--root", r, "--noprobe", "reattach", NIC}}) {
         exitCodes.put(String.join(" ", command), main.run(out, err, command));
       }
     } finally {
@@ -78,5 +102,23 @@ public final class Training {
       }
     }
     return exitCodes;
+  }
+
+  /**
+   * A new directory in the temporary directory, as {@code Files.createTempDirectory} makes, but
+   * named without {@code SecureRandom}: what training loads goes into the cache, and every call
+   * would then load the security providers that seeding it loads.
+   */
+  private static Path privateDirectory() throws IOException {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    for (long n = System.nanoTime(); ; n++) {
+      try {
+        String name = "vfioctl-training-" + ProcessHandle.current().pid() + "-" + n;
+        return Files.createDirectory(tmp.resolve(name), ownerOnly);
+      } catch (FileAlreadyExistsException e) {
+        // the next name
+      }
+    }
   }
 }

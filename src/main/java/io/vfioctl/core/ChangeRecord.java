@@ -24,7 +24,13 @@ public record ChangeRecord(DeviceName device, String dir, DeviceState before, Op
 
   /** A transaction's name: a few hex digits, a file name on its own. */
   public static boolean isTransaction(String id) {
-    return id.matches("[0-9a-f]{1,40}");
+    return Text.isLowerHex(id, 40);
+  }
+
+  /** {@code pid start}: {@code [0-9]{1,10} [0-9]{1,15}}. */
+  private static boolean isOwner(String text) {
+    int space = text.indexOf(' ');
+    return space > 0 && Text.isDigits(text.substring(0, space), 10) && Text.isDigits(text.substring(space + 1), 15);
   }
 
   /** A process, told apart from a later one with the same pid by its start time. */
@@ -72,7 +78,7 @@ public record ChangeRecord(DeviceName device, String dir, DeviceState before, Op
     String deviceText = fields.get("device");
     String dir = fields.get("dir");
     String ownerText = fields.get("owner");
-    if (deviceText == null || dir == null || ownerText == null || !ownerText.matches("[0-9]{1,10} [0-9]{1,15}")) {
+    if (deviceText == null || dir == null || ownerText == null || !isOwner(ownerText)) {
       throw new InvalidNameException("journal entry without device, directory or owner");
     }
     DeviceName device = DeviceName.parse(deviceText, DeviceName.PCI);

@@ -81,6 +81,9 @@ public final class Names {
    * ones as a backslash, u and four hex digits.
    */
   public static String escaped(String value) {
+    if (isPlain(value)) {
+      return value; // as nearly every name is: nothing to escape
+    }
     StringBuilder b = new StringBuilder(value.length() + 8);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -93,6 +96,17 @@ public final class Names {
       }
     }
     return b.toString();
+  }
+
+  /** Whether {@code value} is printable ASCII and spaces only, which {@link #escaped} leaves as they are. */
+  private static boolean isPlain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < ' ' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Format characters (U+200B, U+202E, ...) and separators other than the plain space. */
@@ -109,18 +123,5 @@ public final class Names {
       end--;
     }
     return s.substring(0, end);
-  }
-
-  /** Whether {@code s} is one to {@code max} ASCII digits (no sign, no other script's digits). */
-  public static boolean isDigits(String s, int max) {
-    if (s.isEmpty() || s.length() > max) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -62,8 +62,26 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
     return ((long) domain << 16) | (bus << 8) | (slot << 3) | function;
   }
 
+  /**
+   * {@code DDDD:BB:DD.F}, written out by hand: every device name goes through here, and a
+   * Formatter costs a cold call much more.
+   */
   @Override
   public String toString() {
-    return String.format("%04x:%02x:%02x.%x", domain, bus, slot, function);
+    char[] text = new char[12];
+    digits(text, 0, 4, domain);
+    text[4] = ':';
+    digits(text, 5, 2, bus);
+    text[7] = ':';
+    digits(text, 8, 2, slot);
+    text[10] = '.';
+    digits(text, 11, 1, function);
+    return new String(text);
+  }
+
+  private static void digits(char[] into, int at, int count, int value) {
+    for (int i = at + count - 1; i >= at; i--, value >>>= 4) {
+      into[i] = Character.forDigit(value & 0xf, 16);
+    }
   }
 }

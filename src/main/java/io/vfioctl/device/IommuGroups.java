@@ -1,5 +1,6 @@
 package io.vfioctl.device;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.host.Host;
@@ -45,7 +46,7 @@ public final class IommuGroups {
   /** The group of a device; empty without an IOMMU (or outside its reach). */
   public Optional<Group> of(DevicePaths device) {
     // Group ids are numbers and members PCI addresses: anything else (a hostile root) is no group.
-    return host.sysfs().linkName(device.file("iommu_group")).filter(id -> id.matches("[0-9]{1,10}")).map(this::group);
+    return host.sysfs().linkName(device.file("iommu_group")).filter(id -> Text.isDigits(id, 10)).map(this::group);
   }
 
   /** Whether the kernel has any IOMMU group at all: none means no IOMMU is enabled. */

@@ -1,5 +1,6 @@
 package io.vfioctl.device;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.host.Host;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Sriov {
 
   private int numvfs(String deviceDir) {
     String text = attribute(deviceDir + "/sriov_numvfs").orElse("0").strip();
-    if (!text.matches("[0-9]{1,5}")) {
+    if (!Text.isDigits(text, 5)) {
       return 0;
     }
     return Math.min(Integer.parseInt(text), MAX_VFS);

@@ -75,7 +75,7 @@ public final class DetachedDevices {
         }
       }
     }
-    devices.sort(java.util.Comparator.comparing(DeviceName::persistedFileName));
+    devices.sort((a, b) -> a.persistedFileName().compareTo(b.persistedFileName()));
     return devices;
   }
 

@@ -3,6 +3,7 @@ package io.vfioctl.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Writes a root laid out like a real machine's, with plain files and symbolic links where sysfs
@@ -42,14 +43,17 @@ public final class RootLayout {
   public RootLayout device(String name, int vendor, int device, int classCode, String override, String driver)
       throws IOException {
     Path dir = Files.createDirectories(deviceDir(name));
-    write(dir.resolve("vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("device"), String.format("0x%04x\n", device));
-    write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", vendor));
-    write(dir.resolve("subsystem_device"), String.format("0x%04x\n", device));
-    write(dir.resolve("class"), String.format("0x%06x\n", classCode));
+    write(dir.resolve("vendor"), "0x" + hex(vendor, 4) + "\n");
+    write(dir.resolve("device"), "0x" + hex(device, 4) + "\n");
+    write(dir.resolve("subsystem_vendor"), "0x" + hex(vendor, 4) + "\n");
+    write(dir.resolve("subsystem_device"), "0x" + hex(device, 4) + "\n");
+    write(dir.resolve("class"), "0x" + hex(classCode, 6) + "\n");
     write(dir.resolve("numa_node"), "-1\n");
-    write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", vendor, device, vendor,
-        device, classCode >> 16, (classCode >> 8) & 0xff, classCode & 0xff));
+    String v = hex(vendor, 8).toUpperCase(Locale.ROOT);
+    String d = hex(device, 8).toUpperCase(Locale.ROOT);
+    write(dir.resolve("modalias"), "pci:v" + v + "d" + d + "sv" + v + "sd" + d + "bc" + hex(classCode >> 16, 2)
+        .toUpperCase(Locale.ROOT) + "sc" + hex((classCode >> 8) & 0xff, 2).toUpperCase(Locale.ROOT) + "i"
+        + hex(classCode & 0xff, 2).toUpperCase(Locale.ROOT) + "\n");
     if (override != null) {
       write(dir.resolve("driver_override"), override + "\n");
     }
@@ -101,6 +105,16 @@ public final class RootLayout {
     Files.createDirectories(root.resolve("lib/modules/" + release));
     write(root.resolve("lib/modules/" + release + "/modules.alias"), modulesAlias);
     return this;
+  }
+
+  /**
+   * {@code value} in lower-case hex, at least {@code digits} long, as {@code %0Nx} writes it. No
+   * String.format: the start-up cache is trained on a layout, and it would keep the Formatter
+   * in every call's start.
+   */
+  static String hex(int value, int digits) {
+    String hex = Integer.toHexString(value);
+    return hex.length() >= digits ? hex : "0".repeat(digits - hex.length()) + hex;
   }
 
   private static void write(Path p, String content) throws IOException {

@@ -1,8 +1,8 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.Names;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,7 +65,7 @@ final class BlockUse {
       }
       walk(node.name(), disk, partition ? List.of(node.name()) : List.of(), new HashSet<>(), mounts, findings);
     }
-    List<String> uses = new ArrayList<>(findings.stream().sorted(Comparator.comparing(Finding::kind))
+    List<String> uses = new ArrayList<>(findings.stream().sorted((a, b) -> a.kind().compareTo(b.kind()))
         .map(BlockUse::phrase).distinct().toList());
     if (!mounts.unreadable().isEmpty()) {
       uses.add("its disk " + Names.printable(nodes.get(0).name()) + " may be in use: "
@@ -143,7 +143,7 @@ final class BlockUse {
         return Optional.of("a member of the btrfs file system " + Names.printable(label));
       }
     }
-    if (dev.isPresent() && dev.get().matches("[0-9]{1,10}:[0-9]{1,10}")) {
+    if (dev.isPresent() && isDeviceNumber(dev.get())) {
       boolean zfs = sources.proc("/run/udev/data/b" + dev.get(), UDEV_RECORD).lines().stream()
           .anyMatch(l -> l.equals("E:ID_FS_TYPE=zfs_member"));
       if (zfs) {
@@ -173,5 +173,11 @@ final class BlockUse {
 
   private static String within(List<String> via) {
     return via.isEmpty() ? "" : " (" + String.join(", ", via) + ")";
+  }
+
+  /** {@code major:minor}, {@code [0-9]{1,10}:[0-9]{1,10}}. */
+  private static boolean isDeviceNumber(String dev) {
+    int colon = dev.indexOf(':');
+    return colon > 0 && Text.isDigits(dev.substring(0, colon), 10) && Text.isDigits(dev.substring(colon + 1), 10);
   }
 }

@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.Names;
 import io.vfioctl.sysfs.SizeLimit;
@@ -54,12 +55,17 @@ final class ConsoleUse {
     return uses;
   }
 
+  /** {@code fb[0-9]{1,4}}. */
+  private static boolean isFramebuffer(String name) {
+    return name.startsWith("fb") && Text.isDigits(name.substring(2), 4);
+  }
+
   /** The framebuffers that use the boot device, {@code fb0} to its name, from sysfs and then {@code /proc/fb}. */
   private Map<String, String> framebuffers(String address) {
     Map<String, String> using = new LinkedHashMap<>();
     List<String> seen = new ArrayList<>();
     for (UseSources.ClassEntry e : sources.entries(CLASS_GRAPHICS)) {
-      if (!e.name().matches("fb[0-9]{1,4}")) {
+      if (!isFramebuffer(e.name())) {
         continue;
       }
       seen.add(e.name());
@@ -73,7 +79,7 @@ final class ConsoleUse {
       int space = line.indexOf(' ');
       String fb = "fb" + line.substring(0, Math.max(space, 0));
       String name = line.substring(space + 1).strip();
-      if (space > 0 && fb.matches("fb[0-9]{1,4}") && !seen.contains(fb) && isFirmwareName(name)) {
+      if (space > 0 && isFramebuffer(fb) && !seen.contains(fb) && isFirmwareName(name)) {
         using.put(fb, Names.printable(name));
       }
     }

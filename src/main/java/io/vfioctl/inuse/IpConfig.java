@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.sysfs.SizeLimit;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class IpConfig {
 
   /** {@code fd000000000000000000000000000002 04 40 00 80 eth0}: address, index, prefix, scope, flags, name. */
   private void addIpv6Address(String line) {
-    String[] f = line.trim().split("\\s+");
+    String[] f = Text.fields(line.trim(), Text.WHITE_SPACE);
     if (f.length != 6 || !isHex(f[0], 32) || !isHex(f[2], 2) || !isHex(f[3], 2)) {
       return;
     }
@@ -63,7 +64,7 @@ final class IpConfig {
 
   /** {@code eth0 000200C0 00000000 0001 0 0 0 00FFFFFF 0 0 0}: name, destination, gateway, flags, ..., mask. */
   private void addIpv4Route(String line) {
-    String[] f = line.trim().split("\\s+");
+    String[] f = Text.fields(line.trim(), Text.WHITE_SPACE);
     if (f.length < 8 || !isHex(f[1], 8) || !isHex(f[2], 8) || !isHex(f[3], 4) || !isHex(f[7], 8)) {
       return; // the header, or not a route
     }
@@ -80,7 +81,7 @@ final class IpConfig {
 
   /** Destination, its length, source, its length, next hop, metric, use, references, flags, name. */
   private void addIpv6Route(String line) {
-    String[] f = line.trim().split("\\s+");
+    String[] f = Text.fields(line.trim(), Text.WHITE_SPACE);
     if (f.length != 10 || !isHex(f[0], 32) || !isHex(f[1], 2) || !isHex(f[4], 32) || !isHex(f[8], 8)) {
       return;
     }

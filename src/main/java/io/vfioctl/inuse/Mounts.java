@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.sysfs.SizeLimit;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ final class Mounts {
 
   /** {@code /dev/vda2 partition 1048572 0 -2}, after a header line. */
   private void addSwap(String line) {
-    String[] f = line.trim().split("[ \t]+");
+    String[] f = Text.fields(line.trim(), " \t");
     if (!f[0].isEmpty()) {
       swaps.add(unescape(f[0]));
     }

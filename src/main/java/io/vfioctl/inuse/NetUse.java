@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.Names;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -103,7 +104,7 @@ final class NetUse {
   private boolean isUp(String iface) {
     String dir = CLASS_NET + "/" + iface;
     Optional<String> flags = sources.attribute(dir + "/flags").map(String::strip);
-    if (flags.isPresent() && flags.get().matches("0x[0-9a-fA-F]{1,8}")) {
+    if (flags.isPresent() && flags.get().startsWith("0x") && Text.isHex(flags.get().substring(2), 8)) {
       return (Long.parseLong(flags.get().substring(2), 16) & IFF_UP) != 0;
     }
     return sources.attribute(dir + "/operstate").map(String::strip).filter("up"::equals).isPresent();

@@ -1,5 +1,6 @@
 package io.vfioctl.inuse;
 
+import io.vfioctl.core.Text;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.Names;
 import io.vfioctl.host.Host;
@@ -39,7 +40,7 @@ public final class VfioUsers {
       nodes.add("/dev/vfio/noiommu-" + g); // vfio's unsafe no-IOMMU mode names its groups so
     });
     for (String pid : host.files().list("/proc")) {
-      if (!Names.isDigits(pid, 10)) {
+      if (!io.vfioctl.core.Text.isDigits(pid, 10)) {
         continue;
       }
       String fds = "/proc/" + pid + "/fd";

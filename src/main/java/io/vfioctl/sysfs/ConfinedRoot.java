@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * such care; the kernel's own lookup is the same there, and is used as is.
  *
  * <p>Directories found not to be links are remembered for the life of the instance (one
- * command), which makes a lookup cost little more than the kernel's. Like any path-based lookup
+ * command), and where a path led to a directory until the next sysfs write (which may move a
+ * link), which makes a lookup cost little more than the kernel's. Like any path-based lookup
  * in Java (there is no {@code openat}), this does not guard against someone swapping a directory
  * for a link while vfioctl runs; it guards against what the root holds.
  */
@@ -34,23 +36,25 @@ public final class ConfinedRoot {
   private final Path root;
   private final boolean slash;
   private final Set<Path> plainDirectories;
+  private final Map<String, Directory> directories;
   /** The deadline of each read, list and link read; null for none. */
   private final Watchdog watchdog;
 
   public ConfinedRoot(Path root) {
-    this(root.toAbsolutePath().normalize(), ConcurrentHashMap.newKeySet(), null);
+    this(root.toAbsolutePath().normalize(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), null);
   }
 
-  private ConfinedRoot(Path root, Set<Path> plainDirectories, Watchdog watchdog) {
+  private ConfinedRoot(Path root, Set<Path> plainDirectories, Map<String, Directory> directories, Watchdog watchdog) {
     this.root = root;
     this.slash = root.getParent() == null;
     this.plainDirectories = plainDirectories;
+    this.directories = directories;
     this.watchdog = watchdog;
   }
 
   /** The same root, whose reads, listings and link reads have the watchdog's deadline. */
   public ConfinedRoot watched(Watchdog watchdog) {
-    return new ConfinedRoot(root, plainDirectories, watchdog);
+    return new ConfinedRoot(root, plainDirectories, directories, watchdog);
   }
 
   public Path root() {
@@ -143,49 +147,90 @@ public final class ConfinedRoot {
         return kernels;
       }
     }
-    Walk walk = new Walk(path);
-    while (!walk.todo.isEmpty()) {
-      String name = walk.todo.pop();
-      if (name.equals("..")) {
-        walk.up();
-        continue;
-      }
-      Path next = walk.here.resolve(name);
-      if (walk.missing || (walk.todo.isEmpty() && !followLast) || plainDirectories.contains(next)) {
-        walk.down(next, null);
-        continue;
-      }
-      BasicFileAttributes seen = lstat(next);
-      if (seen == null) {
-        // Whatever is not there stays not there: the caller's open fails as it should.
-        walk.missing = true;
-        walk.down(next, null);
-      } else if (!seen.isSymbolicLink()) {
-        if (seen.isDirectory()) {
-          plainDirectories.add(next);
-        }
-        walk.down(next, seen);
-      } else {
-        walk.follow(next);
+    // Most paths are a file of a directory already walked (a device's attributes): from there.
+    int cut = path.lastIndexOf('/');
+    String parent = path.substring(0, cut);
+    Directory known = cut == 0 ? null : directories.get(parent);
+    Walk walk = known == null ? new Walk(path, root, 0, 0) : new Walk(path, known.path(), known.depth(), known.hops());
+    if (known == null && cut > 0) {
+      walk.walk(parent, true);
+      if (walk.directory) {
+        directories.put(parent, new Directory(walk.here, walk.depth, walk.hops));
       }
     }
+    walk.walk(path.substring(cut + 1), followLast);
     return new Found(walk.here, walk.seen);
+  }
+
+  /**
+   * Where a path led to a directory, remembered until {@link #forgetDirectories}: an entry of
+   * {@code /sys/bus/pci/devices} is a link to the device's directory, walked once a command
+   * instead of once for each of its files. The links followed on the way count towards the limit.
+   */
+  private record Directory(Path path, int depth, int hops) {}
+
+  /**
+   * Forgets where paths led through links: a write to sysfs can change links (binding a driver
+   * changes the device's {@code driver}), and the next look-up must see the new ones.
+   */
+  public void forgetDirectories() {
+    directories.clear();
   }
 
   /** One look-up under way: where it is, how far below the root, what is left to walk. */
   private final class Walk {
     final String path;
     final Deque<String> todo = new ArrayDeque<>();
-    Path here = root;
+    Path here;
     int depth;
     /** What was seen of {@link #here} on the way, if it was looked at. */
     BasicFileAttributes seen;
+    /** Whether {@link #here} is known to be a directory. */
+    boolean directory;
     boolean missing;
     int hops;
 
-    Walk(String path) {
+    /** A walk from {@code start}, {@code depth} below the root, {@code hops} links followed; {@code path} is for messages. */
+    Walk(String path, Path start, int depth, int hops) {
       this.path = path;
-      pushFront(todo, path);
+      this.here = start;
+      this.depth = depth;
+      this.hops = hops;
+      this.directory = true;
+    }
+
+    /** Goes on along {@code rest}; {@code followLast}: whether a link as its last component is followed. */
+    void walk(String rest, boolean followLast) throws IOException {
+      pushFront(todo, rest);
+      while (!todo.isEmpty()) {
+        String name = todo.pop();
+        if (name.equals("..")) {
+          up();
+          continue;
+        }
+        Path next = here.resolve(name);
+        if (missing || (todo.isEmpty() && !followLast)) {
+          down(next, null, false);
+          continue;
+        }
+        if (plainDirectories.contains(next)) {
+          down(next, null, true);
+          continue;
+        }
+        BasicFileAttributes seen = lstat(next);
+        if (seen == null) {
+          // Whatever is not there stays not there: the caller's open fails as it should.
+          missing = true;
+          down(next, null, false);
+        } else if (!seen.isSymbolicLink()) {
+          if (seen.isDirectory()) {
+            plainDirectories.add(next);
+          }
+          down(next, seen, seen.isDirectory());
+        } else {
+          follow(next);
+        }
+      }
     }
 
     void up() {
@@ -194,12 +239,14 @@ public final class ConfinedRoot {
         depth--;
       }
       seen = null;
+      directory = !missing && (depth == 0 || plainDirectories.contains(here));
     }
 
-    void down(Path next, BasicFileAttributes attributes) {
+    void down(Path next, BasicFileAttributes attributes, boolean isDirectory) {
       here = next;
       depth++;
       seen = attributes;
+      directory = isDirectory;
     }
 
     /** Goes on with the link's target in place of the link: from the root if it is absolute. */
@@ -213,6 +260,7 @@ public final class ConfinedRoot {
         depth = 0;
       }
       seen = null;
+      directory = false;
       pushFront(todo, target);
     }
   }

@@ -92,6 +92,7 @@ public final class RootSysfs implements Sysfs {
   @Override
   public void write(String path, String value) throws SysfsWriteException {
     ByteBuffer bytes = ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8));
+    root.forgetDirectories(); // a write may move links: unbinding removes the device's driver
     try {
       Path file = root.resolve(path);
       RegularFile.require(file, path);

@@ -1,5 +1,6 @@
 package io.vfioctl.sysfs;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
 public final class Watchdog implements AutoCloseable {
   private final long deadlineNanos;
   private final Consumer<String> expired;
-  private volatile String current;
+  private volatile Access current;
   private volatile long startedAt;
   private volatile boolean fired;
   private Thread thread;
@@ -31,13 +32,25 @@ public final class Watchdog implements AutoCloseable {
     return deadlineNanos / 1_000_000_000L;
   }
 
+  /** An access: what it does ({@code reading }) and to which path, joined only for a message. */
+  private record Access(String action, String path) {
+    String describe() {
+      return action + path;
+    }
+  }
+
   /** An access begins; {@code what} names it in the message should it never end. */
   public void begin(String what) {
+    begin(what, "");
+  }
+
+  /** As {@link #begin(String)}, for {@code action} followed by {@code path} ({@code reading } and a file). */
+  public void begin(String action, String path) {
     if (deadlineNanos <= 0) {
       return;
     }
     startedAt = System.nanoTime();
-    current = what;
+    current = new Access(action, path);
     if (thread == null) {
       start();
     }
@@ -49,7 +62,7 @@ public final class Watchdog implements AutoCloseable {
 
   /** The access in progress, if any. */
   public java.util.Optional<String> current() {
-    return java.util.Optional.ofNullable(current);
+    return java.util.Optional.ofNullable(current).map(Access::describe);
   }
 
   private synchronized void start() {
@@ -73,15 +86,15 @@ public final class Watchdog implements AutoCloseable {
   private void watch() {
     long tick = Math.max(1_000_000L, Math.min(deadlineNanos / 10, 200_000_000L));
     while (!fired) {
-      try {
-        Thread.sleep(tick / 1_000_000L);
-      } catch (InterruptedException e) {
+      // Not Thread.sleep, which loads its event classes (they are not in the start-up cache).
+      LockSupport.parkNanos(tick);
+      if (Thread.interrupted()) {
         return;
       }
-      String what = current;
+      Access what = current;
       if (what != null && System.nanoTime() - startedAt > deadlineNanos) {
         fired = true;
-        expired.accept(what);
+        expired.accept(what.describe());
       }
     }
   }

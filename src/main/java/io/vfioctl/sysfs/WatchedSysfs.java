@@ -3,7 +3,11 @@ package io.vfioctl.sysfs;
 import java.util.List;
 import java.util.Optional;
 
-/** A {@link Sysfs} whose every access has the {@link Watchdog}'s deadline. */
+/**
+ * A {@link Sysfs} whose every access has the {@link Watchdog}'s deadline. Each access names
+ * itself by a verb and its path, joined only if it outlives the deadline: a listing makes
+ * thousands of accesses.
+ */
 public final class WatchedSysfs implements Sysfs {
   private final Sysfs sysfs;
   private final Watchdog watchdog;
@@ -13,49 +17,63 @@ public final class WatchedSysfs implements Sysfs {
     this.watchdog = watchdog;
   }
 
-  private interface Access<T, E extends Exception> {
-    T run() throws E;
-  }
-
-  private <T, E extends Exception> T watched(String what, Access<T, E> access) throws E {
-    watchdog.begin(what);
+  @Override
+  public Optional<String> read(String path) {
+    watchdog.begin("reading ", path);
     try {
-      return access.run();
+      return sysfs.read(path);
     } finally {
       watchdog.end();
     }
   }
 
   @Override
-  public Optional<String> read(String path) {
-    return watched("reading " + path, () -> sysfs.read(path));
-  }
-
-  @Override
   public List<String> list(String dir) {
-    return watched("listing " + dir, () -> sysfs.list(dir));
+    watchdog.begin("listing ", dir);
+    try {
+      return sysfs.list(dir);
+    } finally {
+      watchdog.end();
+    }
   }
 
   @Override
   public Optional<String> linkName(String path) {
-    return watched("reading the link " + path, () -> sysfs.linkName(path));
+    watchdog.begin("reading the link ", path);
+    try {
+      return sysfs.linkName(path);
+    } finally {
+      watchdog.end();
+    }
   }
 
   @Override
   public Optional<String> linkTarget(String path) {
-    return watched("reading the link " + path, () -> sysfs.linkTarget(path));
+    watchdog.begin("reading the link ", path);
+    try {
+      return sysfs.linkTarget(path);
+    } finally {
+      watchdog.end();
+    }
   }
 
   @Override
   public boolean exists(String path) {
-    return watched("looking up " + path, () -> sysfs.exists(path));
+    watchdog.begin("looking up ", path);
+    try {
+      return sysfs.exists(path);
+    } finally {
+      watchdog.end();
+    }
   }
 
   @Override
   public void write(String path, String value) throws SysfsWriteException {
-    this.<Void, SysfsWriteException>watched("writing " + value + " to " + path, () -> {
+    watchdog.begin("writing " + value + " to ", path);
+    try {
       sysfs.write(path, value);
-      return null;
-    });
+    } finally {
+      watchdog.end();
+    }
   }
 }

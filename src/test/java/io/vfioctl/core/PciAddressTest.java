@@ -36,4 +36,18 @@ class PciAddressTest {
     l.sort(null);
     assertEquals("[0000:00:1f.0, 0000:01:00.0, 0000:01:00.1, 0001:00:00.0]", l.toString());
   }
+
+  @Test
+  void printsAsTheKernelsFormatDoes() {
+    for (int domain : new int[] {0, 1, 0xa, 0x10, 0xabc, 0xffff}) {
+      for (int bus = 0; bus <= 0xff; bus += 0x11) {
+        for (int slot = 0; slot <= 0x1f; slot++) {
+          for (int function = 0; function <= 7; function++) {
+            assertEquals(String.format("%04x:%02x:%02x.%x", domain, bus, slot, function),
+                new PciAddress(domain, bus, slot, function).toString());
+          }
+        }
+      }
+    }
+  }
 }

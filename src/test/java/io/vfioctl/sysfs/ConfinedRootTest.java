@@ -102,6 +102,43 @@ class ConfinedRootTest {
   }
 
   @Test
+  void linksTheDirectoryAndItsLastFileTakeTogetherAreLimitedAsOne() throws IOException {
+    mkdirs("end");
+    int half = ConfinedRoot.MAX_LINK_HOPS / 2;
+    for (int i = 0; i < half; i++) {
+      link("d" + i, i + 1 < half ? "d" + (i + 1) : "end");
+      link("end/f" + i, i + 1 < half + 1 ? "f" + (i + 1) : "file");
+    }
+    link("end/f" + half, "file");
+    assertEquals(dir.resolve("end/x"), root.resolve("/d0/x"), "the directory once remembered");
+    assertThrows(FileSystemLoopException.class, () -> root.resolve("/d0/f0"));
+    assertThrows(FileSystemLoopException.class, () -> new ConfinedRoot(dir).resolve("/d0/f0"));
+  }
+
+  @Test
+  void aDirectoryReachedThroughALinkIsWalkedAgainAfterAWrite() throws Exception {
+    mkdirs("sys/bus/pci/drivers/e1000");
+    mkdirs("sys/bus/pci/drivers/vfio-pci");
+    link("sys/devices/x/driver", "../../bus/pci/drivers/e1000");
+    assertEquals(dir.resolve("sys/bus/pci/drivers/e1000/unbind"), root.resolve("/sys/devices/x/driver/unbind"));
+    Files.delete(dir.resolve("sys/devices/x/driver"));
+    link("sys/devices/x/driver", "../../bus/pci/drivers/vfio-pci");
+    root.forgetDirectories();
+    assertEquals(dir.resolve("sys/bus/pci/drivers/vfio-pci/unbind"), root.resolve("/sys/devices/x/driver/unbind"));
+
+    // Every write to sysfs forgets: it may be the one that moved the link.
+    Files.writeString(dir.resolve("sys/bus/pci/drivers/e1000/name"), "e1000\n");
+    Files.writeString(dir.resolve("sys/bus/pci/drivers/vfio-pci/name"), "vfio-pci\n");
+    Files.writeString(dir.resolve("sys/devices/x/driver_override"), "\n");
+    RootSysfs sysfs = new RootSysfs(root);
+    assertEquals(java.util.Optional.of("vfio-pci"), sysfs.read("/sys/devices/x/driver/name"));
+    Files.delete(dir.resolve("sys/devices/x/driver"));
+    link("sys/devices/x/driver", "../../bus/pci/drivers/e1000");
+    sysfs.write("/sys/devices/x/driver_override", "e1000");
+    assertEquals(java.util.Optional.of("e1000"), sysfs.read("/sys/devices/x/driver/name"));
+  }
+
+  @Test
   void theRealRootIsTheKernelsOwnLookup() throws IOException {
     ConfinedRoot slash = new ConfinedRoot(Path.of("/"));
     assertEquals(Path.of("/no/such/dir/file"), slash.resolve("/no/such/dir/file"));
