@@ -15,7 +15,7 @@ import java.util.List;
 public record Rule(String file, int line, List<Condition> match, String driver, boolean group, boolean force) {
   public static final String NONE = "none";
 
-  public boolean matches(DeviceFacts d) {
+  public boolean matches(Facts d) {
     for (Condition c : match) {
       if (!c.test(d)) {
         return false;
