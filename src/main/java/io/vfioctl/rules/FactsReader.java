@@ -5,6 +5,7 @@ import io.vfioctl.core.PciAddress;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ public final class FactsReader {
   /** Per PF: its VFs in index order, and its interfaces. */
   private final Map<String, List<String>> vfsOf = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
+  private final Map<String, String> pfDirs = new HashMap<>();
 
   public FactsReader(Host host, String bus) {
     this.host = host;
@@ -49,9 +51,33 @@ public final class FactsReader {
       if (!sysfs.exists(dir + "/driver_override")) {
         continue;
       }
-      all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
+      all.add(new Device(name, realDir(sysfs, dir), keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
+  }
+
+  /**
+   * Where the link {@code dir} leads ({@code /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0}), or
+   * {@code dir} itself when it is no link or leads somewhere odd: every read below it then skips
+   * looking up the link again.
+   */
+  static String realDir(Sysfs sysfs, String dir) {
+    Optional<String> target = sysfs.linkTarget(dir);
+    if (target.isEmpty() || target.get().startsWith("/")) {
+      return dir;
+    }
+    ArrayDeque<String> parts = new ArrayDeque<>();
+    for (String part : (dir.substring(0, dir.lastIndexOf('/')) + "/" + target.get()).split("/")) {
+      if (part.equals("..")) {
+        if (parts.isEmpty()) {
+          return dir;
+        }
+        parts.removeLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
   }
 
   /** One device's facts, each read from sysfs once, when first asked for. */
@@ -141,10 +167,10 @@ public final class FactsReader {
         pfInterfaces = List.of();
         if (physfn.isPresent()) {
           String devices = DevicePaths.devicesDir(bus);
-          int i = vfsOf.computeIfAbsent(physfn.get(), pf -> sriov.virtfns(devices + "/" + pf)).indexOf(address);
+          String pfDir = pfDirs.computeIfAbsent(physfn.get(), pf -> realDir(host.sysfs(), devices + "/" + pf));
+          int i = vfsOf.computeIfAbsent(physfn.get(), pf -> sriov.virtfns(pfDir)).indexOf(address);
           vfIndex = i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
-          pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(),
-              pf -> host.sysfs().list(devices + "/" + pf + "/net"));
+          pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> host.sysfs().list(pfDir + "/net"));
         }
       }
       return physfn;

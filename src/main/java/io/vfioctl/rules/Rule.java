@@ -16,9 +16,12 @@ public record Rule(String file, int line, List<Condition> match, String driver, 
   public static final String NONE = "none";
 
   public boolean matches(Facts d) {
-    for (Condition c : match) {
-      if (!c.test(d)) {
-        return false;
+    // All must hold, so the order is free: the cheapest first, so that a failing one spares reading the rest.
+    for (int cost = 0; cost <= MatchKey.MAX_COST; cost++) {
+      for (Condition c : match) {
+        if (c.key().cost() == cost && !c.test(d)) {
+          return false;
+        }
       }
     }
     return true;
