@@ -47,11 +47,11 @@ public final class FactsReader {
       if (!PciAddress.isValid(name)) {
         continue;
       }
-      String dir = devices + "/" + name;
+      String dir = realDir(sysfs, devices + "/" + name);
       if (!sysfs.exists(dir + "/driver_override")) {
         continue;
       }
-      all.add(new Device(name, realDir(sysfs, dir), keys, sriovNeeded, hostDrivers.get(name)));
+      all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,23 +35,29 @@ public final class ConfinedRoot {
   private final Path root;
   private final boolean slash;
   private final Set<Path> plainDirectories;
+  /**
+   * Where each directory reached through plain directories alone lies, by its path as given: a
+   * file in it is then found without walking the path again.
+   */
+  private final Map<String, Path> plainPaths;
   /** The deadline of each read, list and link read; null for none. */
   private final Watchdog watchdog;
 
   public ConfinedRoot(Path root) {
-    this(root.toAbsolutePath().normalize(), ConcurrentHashMap.newKeySet(), null);
+    this(root.toAbsolutePath().normalize(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), null);
   }
 
-  private ConfinedRoot(Path root, Set<Path> plainDirectories, Watchdog watchdog) {
+  private ConfinedRoot(Path root, Set<Path> plainDirectories, Map<String, Path> plainPaths, Watchdog watchdog) {
     this.root = root;
     this.slash = root.getParent() == null;
     this.plainDirectories = plainDirectories;
+    this.plainPaths = plainPaths;
     this.watchdog = watchdog;
   }
 
   /** The same root, whose reads, listings and link reads have the watchdog's deadline. */
   public ConfinedRoot watched(Watchdog watchdog) {
-    return new ConfinedRoot(root, plainDirectories, watchdog);
+    return new ConfinedRoot(root, plainDirectories, plainPaths, watchdog);
   }
 
   public Path root() {
@@ -143,16 +150,24 @@ public final class ConfinedRoot {
         return kernels;
       }
     }
+    Found known = inPlainDirectory(path, followLast);
+    if (known != null) {
+      return known;
+    }
     Walk walk = new Walk(path);
+    // The path as walked so far while it has met only plain directories, else null.
+    StringBuilder plain = new StringBuilder(path.length());
     while (!walk.todo.isEmpty()) {
       String name = walk.todo.pop();
       if (name.equals("..")) {
+        plain = null;
         walk.up();
         continue;
       }
       Path next = walk.here.resolve(name);
       if (walk.missing || (walk.todo.isEmpty() && !followLast) || plainDirectories.contains(next)) {
         walk.down(next, null);
+        plain = remember(plain, name, next, walk.todo.size() == 1);
         continue;
       }
       BasicFileAttributes seen = lstat(next);
@@ -165,11 +180,56 @@ public final class ConfinedRoot {
           plainDirectories.add(next);
         }
         walk.down(next, seen);
+        plain = remember(plain, name, next, walk.todo.size() == 1);
       } else {
+        plain = null;
         walk.follow(next);
       }
     }
     return new Found(walk.here, walk.seen);
+  }
+
+  /**
+   * Notes that {@code plain/name} is {@code next}, while the walk has met plain directories alone:
+   * only the last directory, where the files that are read lie.
+   */
+  private StringBuilder remember(StringBuilder plain, String name, Path next, boolean lastDirectory) {
+    if (plain == null || !plainDirectories.contains(next)) {
+      return null;
+    }
+    plain.append('/').append(name);
+    if (lastDirectory) {
+      plainPaths.putIfAbsent(plain.toString(), next);
+    }
+    return plain;
+  }
+
+  /**
+   * The walk's result for {@code path} when its directory is known to lie through plain
+   * directories alone; null when the walk must be made (or its last component is a link).
+   */
+  private Found inPlainDirectory(String path, boolean followLast) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    Path dir = slash > 0 ? plainPaths.get(path.substring(0, slash)) : null;
+    if (dir == null || name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return null;
+    }
+    Path next = dir.resolve(name);
+    if (!followLast || plainDirectories.contains(next)) {
+      return new Found(next, null);
+    }
+    BasicFileAttributes seen = lstat(next);
+    if (seen == null) {
+      return new Found(next, null);
+    }
+    if (seen.isSymbolicLink()) {
+      return null;
+    }
+    if (seen.isDirectory()) {
+      plainDirectories.add(next);
+    }
+    return new Found(next, seen);
   }
 
   /** One look-up under way: where it is, how far below the root, what is left to walk. */
