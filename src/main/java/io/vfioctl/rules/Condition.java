@@ -12,11 +12,11 @@ import java.util.List;
  */
 public record Condition(MatchKey key, List<String> values, boolean negated, int line) {
 
-  public boolean test(DeviceFacts d) {
+  public boolean test(Facts d) {
     return anyMatches(d) != negated;
   }
 
-  private boolean anyMatches(DeviceFacts d) {
+  private boolean anyMatches(Facts d) {
     return switch (key) {
       case VENDOR -> any(d.vendor());
       case DEVICE -> any(d.device());

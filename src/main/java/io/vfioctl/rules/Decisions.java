@@ -33,9 +33,9 @@ public final class Decisions {
     Map<String, String> blocked = blockers(host, bus);
     Map<String, String> hostDrivers = new HashMap<>();
     owned.forEach((device, o) -> hostDrivers.put(device, o.hostDriver()));
-    Map<String, DeviceFacts> facts = new TreeMap<>();
+    Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
-    for (DeviceFacts d : new FactsReader(host, bus).read(rules.keysUsed(), hostDrivers)) {
+    for (FactsReader.Device d : new FactsReader(host, bus).read(rules.keysUsed(), hostDrivers)) {
       List<Rule> matching = rules.matching(d);
       facts.put(d.address(), d);
       if (!matching.isEmpty() || owned.containsKey(d.address())) {
@@ -46,7 +46,7 @@ public final class Decisions {
     takenWith.keySet().forEach(a -> matches.putIfAbsent(a, List.of()));
     List<Decision> decisions = new ArrayList<>();
     matches.forEach((address, matching) -> {
-      DeviceFacts d = facts.get(address);
+      DeviceFacts d = facts.get(address).facts();
       RuleOwnership.Owned owner = owned.get(address);
       String hostDriver = owner != null ? owner.hostDriver() : d.drivers().isEmpty() ? "" : d.drivers().get(0);
       decisions.add(new Decision(d, matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(0)),

@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  */
 public record DeviceFacts(String address, String vendor, String device, String subsystemVendor,
     String subsystemDevice, String classCode, List<String> drivers, String numaNode, Optional<String> physfn,
-    OptionalInt vfIndex, List<String> pfInterfaces) {
+    OptionalInt vfIndex, List<String> pfInterfaces) implements Facts {
 
   /** A device known only by its IDs (tests, and hosts where nothing else is read). */
   public static DeviceFacts of(String address, String vendor, String device, String classCode) {

@@ -5,7 +5,9 @@ import io.vfioctl.core.PciAddress;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ public final class FactsReader {
   /** Per PF: its VFs in index order, and its interfaces. */
   private final Map<String, List<String>> vfsOf = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
+  private final Map<String, String> pfDirs = new HashMap<>();
 
   public FactsReader(Host host, String bus) {
     this.host = host;
@@ -29,48 +32,167 @@ public final class FactsReader {
   }
 
   /**
+   * Every device of the bus, whose facts are read when first asked for: matching reads a device's
+   * facts only as far as the rules look at them.
+   *
    * @param keys the keys the rules use
    * @param hostDrivers each device's host driver from before a rule took it, by address
    */
-  public List<DeviceFacts> read(Set<MatchKey> keys, Map<String, String> hostDrivers) {
+  public List<Device> read(Set<MatchKey> keys, Map<String, String> hostDrivers) {
     Sysfs sysfs = host.sysfs();
     boolean sriovNeeded = keys.stream().anyMatch(MatchKey::needsSriov);
-    List<DeviceFacts> all = new ArrayList<>();
+    List<Device> all = new ArrayList<>();
     String devices = DevicePaths.devicesDir(bus);
     for (String name : sysfs.list(devices)) {
       if (!PciAddress.isValid(name)) {
         continue;
       }
-      String dir = devices + "/" + name;
+      String dir = realDir(sysfs, devices + "/" + name);
       if (!sysfs.exists(dir + "/driver_override")) {
         continue;
       }
-      List<String> drivers = new ArrayList<>(2);
-      sysfs.linkName(dir + "/driver").ifPresent(drivers::add);
-      String before = hostDrivers.get(name);
-      if (before != null && !before.isEmpty() && !drivers.contains(before)) {
-        drivers.add(before);
-      }
-      Optional<String> physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
-      OptionalInt index = OptionalInt.empty();
-      List<String> interfaces = List.of();
-      if (physfn.isPresent()) {
-        int i = vfsOf.computeIfAbsent(physfn.get(), pf -> sriov.virtfns(devices + "/" + pf)).indexOf(name);
-        index = i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
-        interfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> sysfs.list(devices + "/" + pf + "/net"));
-      }
-      all.add(new DeviceFacts(name, id(sysfs, dir, "vendor", keys.contains(MatchKey.VENDOR)),
-          id(sysfs, dir, "device", keys.contains(MatchKey.DEVICE)),
-          id(sysfs, dir, "subsystem_vendor", keys.contains(MatchKey.SUBSYSTEM_VENDOR)),
-          id(sysfs, dir, "subsystem_device", keys.contains(MatchKey.SUBSYSTEM_DEVICE)),
-          id(sysfs, dir, "class", keys.contains(MatchKey.CLASS)), List.copyOf(drivers),
-          keys.contains(MatchKey.NUMA_NODE) ? sysfs.read(dir + "/numa_node").orElse("").strip() : "",
-          physfn, index, interfaces));
+      all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
   }
 
-  private static String id(Sysfs sysfs, String dir, String file, boolean needed) {
-    return needed ? sysfs.read(dir + "/" + file).map(DeviceFacts::id).orElse("") : "";
+  /**
+   * Where the link {@code dir} leads ({@code /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0}), or
+   * {@code dir} itself when it is no link or leads somewhere odd: every read below it then skips
+   * looking up the link again.
+   */
+  static String realDir(Sysfs sysfs, String dir) {
+    Optional<String> target = sysfs.linkTarget(dir);
+    if (target.isEmpty() || target.get().startsWith("/")) {
+      return dir;
+    }
+    ArrayDeque<String> parts = new ArrayDeque<>();
+    for (String part : (dir.substring(0, dir.lastIndexOf('/')) + "/" + target.get()).split("/")) {
+      if (part.equals("..")) {
+        if (parts.isEmpty()) {
+          return dir;
+        }
+        parts.removeLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
+  }
+
+  /** One device's facts, each read from sysfs once, when first asked for. */
+  public final class Device implements Facts {
+    private final String address;
+    private final String dir;
+    private final Set<MatchKey> keys;
+    private final boolean sriovNeeded;
+    private final String before;
+    private final Map<MatchKey, String> ids = new EnumMap<>(MatchKey.class);
+    private List<String> drivers;
+    private Optional<String> physfn;
+    private OptionalInt vfIndex;
+    private List<String> pfInterfaces;
+
+    private Device(String address, String dir, Set<MatchKey> keys, boolean sriovNeeded, String before) {
+      this.address = address;
+      this.dir = dir;
+      this.keys = keys;
+      this.sriovNeeded = sriovNeeded;
+      this.before = before;
+    }
+
+    /** All its facts that the rules ask about, read now. */
+    public DeviceFacts facts() {
+      return new DeviceFacts(address, vendor(), device(), subsystemVendor(), subsystemDevice(), classCode(),
+          drivers(), numaNode(), physfn(), vfIndex(), pfInterfaces());
+    }
+
+    @Override
+    public String address() {
+      return address;
+    }
+
+    @Override
+    public String vendor() {
+      return id(MatchKey.VENDOR, "vendor");
+    }
+
+    @Override
+    public String device() {
+      return id(MatchKey.DEVICE, "device");
+    }
+
+    @Override
+    public String subsystemVendor() {
+      return id(MatchKey.SUBSYSTEM_VENDOR, "subsystem_vendor");
+    }
+
+    @Override
+    public String subsystemDevice() {
+      return id(MatchKey.SUBSYSTEM_DEVICE, "subsystem_device");
+    }
+
+    @Override
+    public String classCode() {
+      return id(MatchKey.CLASS, "class");
+    }
+
+    @Override
+    public String numaNode() {
+      if (!keys.contains(MatchKey.NUMA_NODE)) {
+        return "";
+      }
+      return ids.computeIfAbsent(MatchKey.NUMA_NODE,
+          k -> host.sysfs().read(dir + "/numa_node").orElse("").strip());
+    }
+
+    @Override
+    public List<String> drivers() {
+      if (drivers == null) {
+        List<String> found = new ArrayList<>(2);
+        host.sysfs().linkName(dir + "/driver").ifPresent(found::add);
+        if (before != null && !before.isEmpty() && !found.contains(before)) {
+          found.add(before);
+        }
+        drivers = List.copyOf(found);
+      }
+      return drivers;
+    }
+
+    @Override
+    public Optional<String> physfn() {
+      if (physfn == null) {
+        physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
+        vfIndex = OptionalInt.empty();
+        pfInterfaces = List.of();
+        if (physfn.isPresent()) {
+          String devices = DevicePaths.devicesDir(bus);
+          String pfDir = pfDirs.computeIfAbsent(physfn.get(), pf -> realDir(host.sysfs(), devices + "/" + pf));
+          int i = vfsOf.computeIfAbsent(physfn.get(), pf -> sriov.virtfns(pfDir)).indexOf(address);
+          vfIndex = i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
+          pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> host.sysfs().list(pfDir + "/net"));
+        }
+      }
+      return physfn;
+    }
+
+    @Override
+    public OptionalInt vfIndex() {
+      physfn();
+      return vfIndex;
+    }
+
+    @Override
+    public List<String> pfInterfaces() {
+      physfn();
+      return pfInterfaces;
+    }
+
+    private String id(MatchKey key, String file) {
+      if (!keys.contains(key)) {
+        return "";
+      }
+      return ids.computeIfAbsent(key, k -> host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse(""));
+    }
   }
 }

@@ -34,6 +34,22 @@ public enum MatchKey {
     return null;
   }
 
+  static final int MAX_COST = 3;
+
+  /**
+   * What testing the key costs, from 0 (the address, known) to {@link #MAX_COST} (SR-IOV links):
+   * a rule tests its cheap keys first, so a device that fails one is not read further. The
+   * vendor and class come before the other IDs, as most rules ask for them, so they are read anyway.
+   */
+  int cost() {
+    return switch (this) {
+      case ADDRESS -> 0;
+      case VENDOR, CLASS -> 1;
+      case DEVICE, SUBSYSTEM_VENDOR, SUBSYSTEM_DEVICE, NUMA_NODE, DRIVER -> 2;
+      case PHYSICAL_FUNCTION, VIRTUAL_FUNCTION_INDEX, PHYSICAL_INTERFACE -> MAX_COST;
+    };
+  }
+
   /** Whether matching needs the device's SR-IOV relations, which cost more to read. */
   boolean needsSriov() {
     return this == PHYSICAL_FUNCTION || this == VIRTUAL_FUNCTION_INDEX || this == PHYSICAL_INTERFACE;

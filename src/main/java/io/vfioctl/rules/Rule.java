@@ -15,10 +15,13 @@ import java.util.List;
 public record Rule(String file, int line, List<Condition> match, String driver, boolean group, boolean force) {
   public static final String NONE = "none";
 
-  public boolean matches(DeviceFacts d) {
-    for (Condition c : match) {
-      if (!c.test(d)) {
-        return false;
+  public boolean matches(Facts d) {
+    // All must hold, so the order is free: the cheapest first, so that a failing one spares reading the rest.
+    for (int cost = 0; cost <= MatchKey.MAX_COST; cost++) {
+      for (Condition c : match) {
+        if (c.key().cost() == cost && !c.test(d)) {
+          return false;
+        }
       }
     }
     return true;

@@ -18,7 +18,7 @@ public record RuleSet(List<Rule> rules, List<String> masked, List<String> voids,
   public static final RuleSet EMPTY = new RuleSet(List.of(), List.of(), List.of(), List.of());
 
   /** The rule that decides {@code d}: the first that matches. */
-  public Optional<Rule> decide(DeviceFacts d) {
+  public Optional<Rule> decide(Facts d) {
     for (Rule r : rules) {
       if (r.matches(d)) {
         return Optional.of(r);
@@ -28,7 +28,7 @@ public record RuleSet(List<Rule> rules, List<String> masked, List<String> voids,
   }
 
   /** Every rule that matches {@code d}, in order: those after the first are shadowed. */
-  public List<Rule> matching(DeviceFacts d) {
+  public List<Rule> matching(Facts d) {
     List<Rule> found = new ArrayList<>();
     for (Rule r : rules) {
       if (r.matches(d)) {

@@ -53,6 +53,24 @@ class ConfinedRootTest {
   }
 
   @Test
+  void aFileInADirectoryWalkedBeforeIsFoundAsByAWalk() throws IOException {
+    mkdirs("sys/devices/d/sub");
+    mkdirs("outside");
+    Files.writeString(dir.resolve("sys/devices/d/vendor"), "0x8086\n");
+    link("sys/devices/d/driver", "/outside");
+    link("sys/devices/d/up", "../../../../../..");
+    assertArrayEquals("0x8086\n".getBytes(), root.read("/sys/devices/d/vendor", SizeLimit.kib(4, "test")));
+    // The directory is now known: what lies in it still resolves, links and all, inside the root.
+    assertArrayEquals("0x8086\n".getBytes(), root.read("/sys/devices/d/vendor", SizeLimit.kib(4, "test")));
+    assertEquals(dir.resolve("outside"), root.resolve("/sys/devices/d/driver"));
+    assertEquals(dir.resolve("sys/devices/d/driver"), root.resolveNoFollow("/sys/devices/d/driver"));
+    assertEquals(dir, root.resolve("/sys/devices/d/up"));
+    assertEquals(dir.resolve("sys/devices/d/sub"), root.resolve("/sys/devices/d/sub"));
+    assertEquals(dir.resolve("sys/devices"), root.resolve("/sys/devices/d/.."));
+    assertEquals(dir.resolve("sys/devices/d/missing"), root.resolve("/sys/devices/d/missing"));
+  }
+
+  @Test
   void absoluteLinksStartAgainAtTheRoot() throws IOException {
     mkdirs("real/x");
     link("a/b", "/real");

@@ -1,0 +1,83 @@
+package io.vfioctl.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.sysfs.RootSysfs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Matching reads a device's facts only as far as a rule needs them; where a device's files are read. */
+class LazyMatchingTest {
+  @TempDir Path base;
+
+  /** A device whose every fact asked for is noted. */
+  static final class Asked implements Facts {
+    final List<String> asked = new ArrayList<>();
+    final DeviceFacts d;
+
+    Asked(DeviceFacts d) {
+      this.d = d;
+    }
+
+    private <T> T ask(String what, T value) {
+      asked.add(what);
+      return value;
+    }
+
+    public String address() { return ask("address", d.address()); }
+    public String vendor() { return ask("vendor", d.vendor()); }
+    public String device() { return ask("device", d.device()); }
+    public String subsystemVendor() { return ask("subsystemVendor", d.subsystemVendor()); }
+    public String subsystemDevice() { return ask("subsystemDevice", d.subsystemDevice()); }
+    public String classCode() { return ask("class", d.classCode()); }
+    public List<String> drivers() { return ask("drivers", d.drivers()); }
+    public String numaNode() { return ask("numaNode", d.numaNode()); }
+    public Optional<String> physfn() { return ask("physfn", d.physfn()); }
+    public OptionalInt vfIndex() { return ask("vfIndex", d.vfIndex()); }
+    public List<String> pfInterfaces() { return ask("pfInterfaces", d.pfInterfaces()); }
+  }
+
+  @Test
+  void aRuleTestsItsCheapestKeysFirst() {
+    Rule r = RuleParserTest.rule("PhysicalFunction=*\nDevice=2204\nVendor=10de\nAddress=0000:02:*", "Driver=vfio");
+    Asked gpu = new Asked(RuleParserTest.gpu());
+    assertFalse(r.matches(gpu));
+    assertEquals(List.of("address"), gpu.asked, "the address fails: nothing else is read");
+    Rule ids = RuleParserTest.rule("Driver=nvidia\nDevice=2204\nVendor=1002", "Driver=vfio");
+    Asked other = new Asked(RuleParserTest.gpu());
+    assertFalse(ids.matches(other));
+    assertEquals(List.of("vendor"), other.asked);
+    Asked all = new Asked(RuleParserTest.gpu());
+    assertTrue(RuleParserTest.rule("Driver=nvidia\nDevice=2204\nVendor=10de", "Driver=vfio").matches(all));
+    assertEquals(List.of("vendor", "device", "drivers"), all.asked);
+  }
+
+  @Test
+  void aDevicesFilesAreReadBelowWhereItsBusLinkLeads() throws IOException {
+    Path root = Files.createDirectories(base.resolve("root"));
+    Files.createDirectories(root.resolve("sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0"));
+    Files.createDirectories(root.resolve("sys/bus/pci/devices"));
+    Path devices = root.resolve("sys/bus/pci/devices");
+    Files.createSymbolicLink(devices.resolve("0000:01:00.0"),
+        Path.of("../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0"));
+    Files.createSymbolicLink(devices.resolve("0000:02:00.0"), Path.of("/sys/devices/elsewhere"));
+    Files.createSymbolicLink(devices.resolve("0000:03:00.0"), Path.of("../../../../../../x"));
+    Files.createDirectories(devices.resolve("0000:04:00.0"));
+    RootSysfs sysfs = new RootSysfs(new ConfinedRoot(root));
+    String bus = "/sys/bus/pci/devices/";
+    assertEquals("/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0", FactsReader.realDir(sysfs, bus + "0000:01:00.0"));
+    assertEquals(bus + "0000:02:00.0", FactsReader.realDir(sysfs, bus + "0000:02:00.0"), "absolute: left as it is");
+    assertEquals(bus + "0000:03:00.0", FactsReader.realDir(sysfs, bus + "0000:03:00.0"), "above /: left as it is");
+    assertEquals(bus + "0000:04:00.0", FactsReader.realDir(sysfs, bus + "0000:04:00.0"), "no link");
+  }
+}
