@@ -85,6 +85,12 @@ public final class Main {
     // Nothing has been done yet. A crash report that still calls this thread "main" tells the
     // launcher so: it may then run the command again without its start-up cache.
     Thread.currentThread().setName("vfioctl");
+    // The launcher's other sign: a file it made, which only vfioctl's code removes. Still there
+    // after the JVM exited 1, it says the JVM never got here (it refused to start).
+    String started = System.getProperty("vfioctl.started");
+    if (started != null) {
+      new java.io.File(started).delete();
+    }
     int rc = main.run(out, err, args);
     out.flush();
     err.flush();
