@@ -18,10 +18,8 @@ class VfioUsersTest extends MachineTest {
   @Test
   void aDeviceHeldThroughItsGroupIsRefusedWithThePid() throws Exception {
     assertEquals(0, m.run("set-override", NIC, "vfio-pci").code());
-    String group = m.kernel.linkName("/sys/bus/pci/devices/" + NIC + "/iommu_group").orElseThrow();
-    Path fd = Files.createDirectories(root.resolve("proc/4321/fd"));
-    Files.writeString(root.resolve("proc/4321/comm"), "qemu-system-x86\n");
-    Files.createSymbolicLink(fd.resolve("17"), Path.of("/dev/vfio/" + group));
+    String group = m.holdVfioGroup(NIC, 4321, 17);
+    Path fd = root.resolve("proc/4321/fd");
     Files.createSymbolicLink(fd.resolve("1"), Path.of("/dev/null"));
     int writes = m.kernel.writeLog().size();
     Result r = m.run("unset-override", NIC);

@@ -19,8 +19,6 @@ import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.preflight.Problem.Kind;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.testing.MachineTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,10 +84,7 @@ class PreflightTest extends MachineTest {
   @Test
   void aProcessHoldingAVfioDeviceRefusesItsUnbinding() throws Exception {
     assertEquals(0, m.run("set-override", NIC, "vfio-pci").code());
-    String group = m.kernel.linkName("/sys/bus/pci/devices/" + NIC + "/iommu_group").orElseThrow();
-    Path fd = Files.createDirectories(root.resolve("proc/4321/fd"));
-    Files.writeString(root.resolve("proc/4321/comm"), "qemu-system-x86\n");
-    Files.createSymbolicLink(fd.resolve("9"), Path.of("/dev/vfio/" + group));
+    String group = m.holdVfioGroup(NIC, 4321, 9);
     DevicePaths d = paths(NIC);
     Preflight.Subject unset = new Preflight.Subject(d, Bindings.current(m.host(), d), true, false, Optional.empty());
 

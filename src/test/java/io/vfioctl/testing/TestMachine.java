@@ -147,4 +147,18 @@ public final class TestMachine {
       return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
     }
   }
+
+  /**
+   * A process {@code pid} named qemu-system-x86 in the root's {@code proc} holding {@code device}'s
+   * VFIO group open as descriptor {@code fd}, the way QEMU does.
+   *
+   * @return the group
+   */
+  public String holdVfioGroup(String device, int pid, int fd) throws IOException {
+    String group = kernel.linkName("/sys/bus/pci/devices/" + device + "/iommu_group").orElseThrow();
+    Path fds = Files.createDirectories(root.resolve("proc/" + pid + "/fd"));
+    Files.writeString(root.resolve("proc/" + pid + "/comm"), "qemu-system-x86\n");
+    Files.createSymbolicLink(fds.resolve(Integer.toString(fd)), Path.of("/dev/vfio/" + group));
+    return group;
+  }
 }
