@@ -18,7 +18,7 @@ description:
   - Changes nothing.
 version_added: "0.1.0"
 author:
-  - vfioctl developers
+  - vfioctl developers (@vfioctl)
 options:
   devices:
     description:

@@ -22,7 +22,7 @@ description:
   - Never passes C(--force) unless I(force=true).
 version_added: "0.1.0"
 author:
-  - vfioctl developers
+  - vfioctl developers (@vfioctl)
 options:
   device:
     description:

@@ -19,11 +19,11 @@ description:
     is written, so a bad rule fails the task with vfioctl's C(FILE:LINE) message and changes nothing.
   - The devices that changed come from C(vfioctl rules check --json) before and after.
   - Check mode writes nothing and runs C(rules apply --dry-run).
-  - Never forces: a device the host uses fails the task with vfioctl's message, unless the rule
+  - Never forces. A device the host uses fails the task with vfioctl's message, unless the rule
     itself says C(Force=yes).
 version_added: "0.1.0"
 author:
-  - vfioctl developers
+  - vfioctl developers (@vfioctl)
 options:
   name:
     description: The rule file's name, with or without C(.conf). Files are read in lexical order; the first match decides.
