@@ -17,6 +17,8 @@ description:
   - Without I(devices), the devices bound to VFIO, detached or overridden; with I(all=true), every device.
   - Changes nothing.
 version_added: "0.1.0"
+extends_documentation_fragment:
+  - vfioctl.vfioctl.vfioctl
 author:
   - vfioctl developers (@vfioctl)
 options:
@@ -34,15 +36,6 @@ options:
     description: Also returns C(vfioctl rules check --json) (what each device gets from the binding rules).
     type: bool
     default: false
-  root:
-    description: Makes this directory the root of everything vfioctl reads (C(--root)).
-    type: path
-  bus:
-    description: The bus, when not C(pci) (C(--bus)).
-    type: str
-  executable:
-    description: The vfioctl to run; by default the one on the C(PATH).
-    type: path
 attributes:
   check_mode:
     support: full

@@ -21,6 +21,8 @@ description:
   - Fails with vfioctl's one-line message, for instance when the host uses the device.
   - Never passes C(--force) unless I(force=true).
 version_added: "0.1.0"
+extends_documentation_fragment:
+  - vfioctl.vfioctl.vfioctl
 author:
   - vfioctl developers (@vfioctl)
 options:
@@ -65,15 +67,6 @@ options:
     description: Binds VFIO to a device without an IOMMU group (C(--noiommu)), with I(state=present) or I(state=detached).
     type: bool
     default: false
-  root:
-    description: Makes this directory the root of everything vfioctl touches (C(--root)).
-    type: path
-  bus:
-    description: The bus, when not C(pci) (C(--bus)).
-    type: str
-  executable:
-    description: The vfioctl to run; by default the one on the C(PATH).
-    type: path
 attributes:
   check_mode:
     support: full

@@ -22,6 +22,8 @@ description:
   - Never forces. A device the host uses fails the task with vfioctl's message, unless the rule
     itself says C(Force=yes).
 version_added: "0.1.0"
+extends_documentation_fragment:
+  - vfioctl.vfioctl.vfioctl
 author:
   - vfioctl developers (@vfioctl)
 options:
@@ -55,15 +57,6 @@ options:
     description: Runs C(vfioctl rules apply) afterwards (also when the file did not change but a device is not as the rules say).
     type: bool
     default: false
-  root:
-    description: Makes this directory the root of everything vfioctl touches (C(--root)); the file is written below it too.
-    type: path
-  bus:
-    description: The bus, when not C(pci) (C(--bus)).
-    type: str
-  executable:
-    description: The vfioctl to run; by default the one on the C(PATH).
-    type: path
 attributes:
   check_mode:
     support: full
