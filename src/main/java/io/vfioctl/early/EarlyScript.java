@@ -44,8 +44,10 @@ final class EarlyScript {
         .append("""
             # Before udev: driver_override for each device the saved overrides and binding rules select,
             # then the VFIO modules, then a host driver already bound is unbound and the device probed.
-            # VFIOCTL_EARLY_ROOT is a root prefix for tests only.
+            # VFIOCTL_EARLY_ROOT is a root prefix for tests only (its sbin/modprobe is then used).
             R=${VFIOCTL_EARLY_ROOT:-}
+            mp=modprobe
+            [ -z "$R" ] || mp=$R/sbin/modprobe
             rec=$R/run/vfioctl/early
             mkdir -p "$rec" 2>/dev/null || exit 0
             """).append(MatchScript.ID_FUNCTION);
@@ -90,7 +92,7 @@ final class EarlyScript {
           d=$R/sys/bus/pci/devices/$a
           drv=$p
           if [ "$m" != - ]; then
-            case $loaded in *" $m "*) ;; *) modprobe -q "$m" 2>/dev/null; loaded="$loaded$m " ;; esac
+            case $loaded in *" $m "*) ;; *) $mp -q "$m" 2>/dev/null; loaded="$loaded$m " ;; esac
             for l in "$R/sys/module/$m/drivers/pci:"*; do [ -e "$l" ] || [ -L "$l" ] && drv=${l##*/pci:}; done
             [ "$drv" = "$p" ] || echo "$drv" >"$d/driver_override" 2>/dev/null
           fi
