@@ -8,7 +8,8 @@
 # Whether any saved override or rule file exists: without one vfioctl is never a reason to fail.
 _vfioctl_configured() {
     local f
-    for f in /etc/driverctl.d/* /etc/vfioctl/bind.d/* /run/vfioctl/bind.d/* /usr/lib/vfioctl/bind.d/*; do
+    local r=${VFIOCTL_ROOT:-} # for tests only
+    for f in "$r"/etc/driverctl.d/* "$r"/etc/vfioctl/bind.d/* "$r"/run/vfioctl/bind.d/* "$r"/usr/lib/vfioctl/bind.d/*; do
         [ -e "$f" ] && return 0
     done
     return 1
