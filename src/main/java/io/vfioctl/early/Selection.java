@@ -94,7 +94,10 @@ public record Selection(Map<String, String> overrides, Set<String> others, RuleS
   public String digest() {
     StringBuilder b = new StringBuilder();
     overrides.forEach((device, word) -> b.append("override ").append(device).append(' ').append(word).append('\n'));
-    others.forEach(device -> b.append("other ").append(device).append('\n'));
+    if (rules.rules().stream().anyMatch(r -> !r.keepsHostDriver())) {
+      // They only keep the rules off their devices: without a rule that binds, they change nothing early.
+      others.forEach(device -> b.append("other ").append(device).append('\n'));
+    }
     // Not the line: a comment added above [Match] changes nothing the script does.
     rules.rules().forEach(r -> b.append("rule ").append(r.file()).append(' ').append(r.describe()).append('\n'));
     try {
