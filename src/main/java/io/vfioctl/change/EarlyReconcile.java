@@ -93,7 +93,7 @@ public final class EarlyReconcile {
       return n;
     });
     if (returned > 0 || !ran.get().inputs().equals(sel.digest())) {
-      String command = new InitramfsBuilds.Build("", ran.get().builder(), "", 0).rebuildCommand();
+      String command = InitramfsBuilds.rebuildCommand(ran.get().builder());
       warn.accept("the initramfs is out of date: it was built from other saved overrides or rules"
           + (unknown.isEmpty() ? "" : "; it did not bind " + String.join(", ", unknown) + " (bound now, after the"
           + " host drivers)") + "; rebuild it: " + command);

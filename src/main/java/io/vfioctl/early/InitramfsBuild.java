@@ -123,7 +123,7 @@ public final class InitramfsBuild {
         ? "its saved override (/etc/driverctl.d/pci-" + address + ")"
         : "rule " + pick.rule().get().where();
     String what = pick.source().equals(EarlyRecord.BY_OVERRIDE)
-        ? "remove it (vfioctl unset-override " + address + "), or bind it by a rule with Force=yes"
+        ? "remove it (vfioctl unset-override " + address + ") and bind it by a rule with Force=yes to take it anyway"
         : "narrow the rule, or add Force=yes to its [Bind] section to take it anyway";
     throw new VfioctlException(address + ": the initramfs would bind it to " + pick.word() + " by " + by + ", but "
         + uses.get(0) + "; not building it: " + what);

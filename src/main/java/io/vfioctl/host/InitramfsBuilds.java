@@ -29,8 +29,13 @@ public final class InitramfsBuilds {
   public record Build(String kernel, String builder, String inputs, long time) {
     /** The command that builds the initramfs again. */
     public String rebuildCommand() {
-      return builder.equals("dracut") ? "dracut -f" : "update-initramfs -u";
+      return InitramfsBuilds.rebuildCommand(builder);
     }
+  }
+
+  /** The command that builds an initramfs of {@code builder} ({@code initramfs-tools}, {@code dracut}) again. */
+  public static String rebuildCommand(String builder) {
+    return builder.equals("dracut") ? "dracut -f" : "update-initramfs -u";
   }
 
   public void write(String kernel, String builder, String inputs, long time) throws IOException {
