@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   /** Lowest first: a package may use only those before it. */
   static final List<String> LAYERS = List.of("core", "sysfs", "host", "sim", "device", "inuse", "resolve", "rules",
-      "preflight", "status", "change", "libvirt", "app", "api", "cli");
+      "early", "preflight", "status", "change", "libvirt", "app", "api", "cli");
   private static final Pattern USE = Pattern.compile("\\bio\\.vfioctl\\.([a-z]+)\\.");
   private static final Path MAIN = Path.of(System.getProperty("basedir", "."), "src/main/java/io/vfioctl");
 

@@ -109,6 +109,27 @@ public final class Services {
     return owners;
   }
 
+  /** What the initramfs hooks ask for at build time. */
+  public io.vfioctl.early.InitramfsBuild initramfsBuild() {
+    return new io.vfioctl.early.InitramfsBuild(host);
+  }
+
+  /** The boot path's look at what the initramfs bound. */
+  public io.vfioctl.change.EarlyReconcile earlyReconcile() {
+    return new io.vfioctl.change.EarlyReconcile(host, engine());
+  }
+
+  /** The line saying the initramfs does not reflect the saved overrides and rules, when it is so and enabled. */
+  public java.util.Optional<String> initramfsNotice() {
+    return io.vfioctl.early.Staleness.notice(host);
+  }
+
+  /** What the initramfs's early script took at this boot, by address; empty when no early script ran. */
+  public java.util.Optional<java.util.Map<String, io.vfioctl.host.EarlyRecord.Taken>> takenEarly() {
+    io.vfioctl.host.EarlyRecord record = new io.vfioctl.host.EarlyRecord(host.files());
+    return record.run().map(ran -> record.taken());
+  }
+
   private static final Log QUIET = new Log() {
     @Override
     public void debug(String message) {}

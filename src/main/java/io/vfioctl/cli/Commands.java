@@ -23,7 +23,7 @@ final class Commands {
       new DomainCommand("release", Option.JSON, Option.DRY_RUN),
       new RulesCommand("list", 1), new RulesCommand("check", 1, Option.JSON),
       new RulesCommand("apply", 2, Option.DRY_RUN),
-      new RecoverCommand(), new HookCommand()};
+      new InitramfsCommand(), new RecoverCommand(), new HookCommand()};
 
   static List<Command> all() {
     return List.of(ALL);

@@ -19,6 +19,16 @@ record Invocation(Options options, Services services, CliLog log, PrintStream ou
     return options.arguments();
   }
 
+  /**
+   * After a change of the saved overrides or rules: one line on stderr when the initramfs was
+   * built by vfioctl's hook and does not reflect them now (never in a dry run).
+   */
+  void initramfsNotice() {
+    if (!options.dryRun()) {
+      services.initramfsNotice().ifPresent(n -> err.println(prefix + n));
+    }
+  }
+
   /** The devices a change acts on besides the one named: {@code --group}, {@code --vfs}. */
   OverrideEngine.Scope scope() {
     return new OverrideEngine.Scope(options.has(Option.GROUP), options.has(Option.VFS));

@@ -26,6 +26,8 @@ final class LoadOverrideCommand extends Command {
       // Nothing saved: exit 1 and print nothing, as driverctl does.
       return engine.load(in.arguments().get(0)).isEmpty() ? 1 : 0;
     }
+    // What the initramfs bound first: a device no longer selected goes back before anything else moves.
+    in.services().earlyReconcile().run(message -> in.err().println(in.prefix() + message));
     OverrideEngine.LoadSummary summary = engine.loadAll(message -> in.err().println(in.prefix() + message));
     in.out().println("load-override: " + summary);
     // The boot path: the binding rules next, in this JVM; saved overrides beat them.

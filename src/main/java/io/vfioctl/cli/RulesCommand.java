@@ -122,6 +122,7 @@ final class RulesCommand extends Command {
     if (in.arguments().size() == 1) {
       RuleApplier.Summary summary = in.services().ruleApplier().apply(rules, failures);
       in.out().println("rules apply: " + summary);
+      in.initramfsNotice();
       return summary.failed() == 0;
     }
     DeviceName device = in.services().locator().locate(in.arguments().get(1)).device();

@@ -12,6 +12,7 @@ final class SetOverrideCommand extends Command {
   @Override
   int run(Invocation in) throws VfioctlException {
     in.services().engine().set(in.arguments().get(0), in.arguments().get(1), in.scope());
+    in.initramfsNotice();
     return 0;
   }
 }

@@ -5,6 +5,7 @@ import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Names;
 import io.vfioctl.status.DeviceStatus;
 import io.vfioctl.device.IommuGroups;
+import io.vfioctl.host.EarlyRecord;
 import io.vfioctl.preflight.GroupViability;
 import io.vfioctl.status.StatusReader;
 import io.vfioctl.core.VfioctlException;
@@ -28,13 +29,18 @@ final class StatusCommand extends Command {
 
   @Override
   int run(Invocation in) throws VfioctlException {
-    run(in.services().status(), in.services().settings().bus(), in.options(), in.out(), in.services().ruleOwners());
+    run(in.services().status(), in.services().settings().bus(), in.options(), in.out(), in.services().ruleOwners(),
+        in.services().takenEarly());
     return 0;
   }
 
-  /** @param owners the rule file that owns each device a binding rule took */
-  static void run(StatusReader reader, String bus, Options o, PrintStream out, Map<String, String> owners)
-      throws VfioctlException {
+  /**
+   * @param owners the rule file that owns each device a binding rule took
+   * @param early what the initramfs bound at this boot, by address; empty when no early script ran
+   */
+  static void run(StatusReader reader, String bus, Options o, PrintStream out, Map<String, String> owners,
+      Optional<Map<String, EarlyRecord.Taken>> ranEarly) throws VfioctlException {
+    Map<String, EarlyRecord.Taken> early = ranEarly.orElse(Map.of());
     List<DeviceStatus> devices = new ArrayList<>();
     if (o.arguments().isEmpty()) {
       devices.addAll(reader.handedOver(bus, o.all()));
@@ -48,6 +54,7 @@ final class StatusCommand extends Command {
       devices.forEach(d -> {
         Map<String, Object> row = json(d);
         row.put("rule", owners.get(d.address()));
+        row.put("bound_early", Optional.ofNullable(early.get(d.address())).map(StatusCommand::json));
         rows.add(row);
       });
       out.print(Json.write(Map.of("devices", rows)));
@@ -64,6 +71,10 @@ final class StatusCommand extends Command {
       String rule = owners.get(devices.get(i).address());
       if (rule != null) {
         line(out, "rule", rule + " (binding rule; vfioctl rules check)");
+      }
+      EarlyRecord.Taken taken = early.get(devices.get(i).address());
+      if (ranEarly.isPresent()) {
+        line(out, "early", taken == null ? "no (the initramfs did not bind it)" : taken.describe());
       }
     }
   }
@@ -100,6 +111,14 @@ final class StatusCommand extends Command {
   private static String describe(DeviceState s) {
     return s.driver().map(Names::printable).orElse("no driver") + " (override " + s.override().map(Names::printable)
         .orElse("none") + ")";
+  }
+
+  private static Map<String, Object> json(EarlyRecord.Taken t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("driver", t.driver());
+    m.put("host_driver", t.hostDriver().isEmpty() ? null : t.hostDriver());
+    m.put("source", t.source());
+    return m;
   }
 
   private static Map<String, Object> json(DeviceStatus d) {

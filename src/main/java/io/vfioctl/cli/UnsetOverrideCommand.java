@@ -11,6 +11,7 @@ final class UnsetOverrideCommand extends Command {
   @Override
   int run(Invocation in) throws VfioctlException {
     in.services().engine().unset(in.arguments().get(0), in.scope());
+    in.initramfsNotice();
     return 0;
   }
 }

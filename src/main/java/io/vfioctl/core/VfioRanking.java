@@ -61,6 +61,24 @@ public final class VfioRanking {
     return a.wildcards() == b.wildcards() && significance(a, b) == 0;
   }
 
+  /**
+   * Every alias, best fit first: the order depends on the patterns alone, so the first alias of
+   * this list that matches a device is the best candidate {@link #rank} finds for it. The early
+   * script of the initramfs tries them in this order.
+   */
+  public static List<VfioAlias> byFit(List<VfioAlias> aliases) {
+    List<Candidate> all = new ArrayList<>();
+    for (VfioAlias a : aliases) {
+      all.add(new Candidate(a, a.pattern().wildcardFields()));
+    }
+    all.sort(FIT);
+    List<VfioAlias> sorted = new ArrayList<>();
+    for (Candidate c : all) {
+      sorted.add(c.alias());
+    }
+    return sorted;
+  }
+
   /** Ranks the aliases that match {@code modalias} (with or without its {@code pci:} prefix). */
   public static Result rank(String modalias, List<VfioAlias> aliases) {
     String subject = modalias.startsWith("pci:") ? modalias.substring(4) : modalias;

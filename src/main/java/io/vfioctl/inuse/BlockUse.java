@@ -43,6 +43,15 @@ final class BlockUse {
 
   /** {@code its disk vda holds the root file system (vda1)}, most serious first. */
   List<String> uses(String address) {
+    return uses(address, false);
+  }
+
+  /** The uses of {@link #uses} that hold the root file system. */
+  List<String> rootUses(String address) {
+    return uses(address, true);
+  }
+
+  private List<String> uses(String address, boolean rootOnly) {
     List<UseSources.ClassEntry> nodes = new ArrayList<>(sources.provided(CLASS_BLOCK, address));
     Map<String, String> subsystemOf = new HashMap<>();
     for (String subsystem : nvmeSubsystems(address)) {
@@ -65,9 +74,9 @@ final class BlockUse {
       }
       walk(node.name(), disk, partition ? List.of(node.name()) : List.of(), new HashSet<>(), mounts, findings);
     }
-    List<String> uses = new ArrayList<>(findings.stream().sorted((a, b) -> a.kind().compareTo(b.kind()))
-        .map(BlockUse::phrase).distinct().toList());
-    if (!mounts.unreadable().isEmpty()) {
+    List<String> uses = new ArrayList<>(findings.stream().filter(f -> !rootOnly || f.kind() == Kind.ROOT)
+        .sorted((a, b) -> a.kind().compareTo(b.kind())).map(BlockUse::phrase).distinct().toList());
+    if (!mounts.unreadable().isEmpty() && !rootOnly) {
       uses.add("its disk " + Names.printable(nodes.get(0).name()) + " may be in use: "
           + String.join("; ", mounts.unreadable()));
     }

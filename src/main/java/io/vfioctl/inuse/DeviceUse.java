@@ -41,4 +41,14 @@ public final class DeviceUse {
     uses.addAll(new ConsoleUse(sources).uses(device));
     return uses;
   }
+
+  /**
+   * The uses that keep a machine from booting when an initramfs takes the device: it holds the
+   * root file system, or it is the boot VGA device and a console uses it.
+   */
+  public List<String> bootUses(DevicePaths device) {
+    List<String> uses = new ArrayList<>(new BlockUse(sources).rootUses(device.device().name()));
+    uses.addAll(new ConsoleUse(sources).uses(device));
+    return uses;
+  }
 }

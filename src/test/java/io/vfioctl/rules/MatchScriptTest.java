@@ -25,8 +25,8 @@ class MatchScriptTest {
   private static final String[] CLASSES = {"030000", "030200", "040300", "020000", "010802", "0c0330"};
   private static final String[] WORDS = {"display", "network", "multimedia", "storage", "serial"};
   private static final String[] EVALUATED = {"Vendor", "Device", "SubsystemVendor", "SubsystemDevice", "Class",
-      "Address", "PhysicalFunction"};
-  private static final String[] OTHERS = {"Driver=nvme", "NumaNode=1", "PhysicalInterface=ens*",
+      "Address", "PhysicalFunction", "NumaNode"};
+  private static final String[] OTHERS = {"Driver=nvme", "PhysicalInterface=ens*",
       "Driver=!e1000*"};
 
   @TempDir
@@ -119,6 +119,7 @@ class MatchScriptTest {
         case 2 -> "0000:0[!1]:0?.?";
         default -> "*:0[^2]:0[0-4].[0-3]";
       };
+      case "NumaNode" -> r.nextBoolean() ? String.valueOf(r.nextInt(2)) : "-1";
       case "PhysicalFunction" -> r.nextBoolean() ? String.format("0000:%02x:00.?", r.nextInt(3)) : "*";
       default -> switch (r.nextInt(4)) {
         case 0 -> "0x" + pick(r, IDS);
@@ -145,6 +146,11 @@ class MatchScriptTest {
       Files.writeString(d.resolve(files[i]), "0x" + value + "\n");
       facts[i] = DeviceFacts.id("0x" + value + "\n");
     }
+    String numa = r.nextInt(8) == 0 ? "" : String.valueOf(r.nextInt(3) - 1);
+    Files.deleteIfExists(d.resolve("numa_node"));
+    if (!numa.isEmpty()) {
+      Files.writeString(d.resolve("numa_node"), numa + "\n");
+    }
     Files.deleteIfExists(d.resolve("physfn"));
     Optional<String> physfn = Optional.empty();
     int pf = r.nextInt(4);
@@ -154,7 +160,7 @@ class MatchScriptTest {
       physfn = io.vfioctl.core.PciAddress.isValid(name) ? Optional.of(name) : Optional.empty();
     }
     return new DeviceFacts(address, facts[0], facts[1], facts[2], facts[3], facts[4],
-        r.nextBoolean() ? List.of("e1000e") : List.of(), String.valueOf(r.nextInt(2)), physfn,
+        r.nextBoolean() ? List.of("e1000e") : List.of(), numa, physfn,
         physfn.isPresent() ? OptionalInt.of(r.nextInt(4)) : OptionalInt.empty(),
         physfn.isPresent() ? List.of("ens1f0") : List.of());
   }
