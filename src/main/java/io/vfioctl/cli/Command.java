@@ -65,6 +65,15 @@ abstract class Command {
     return option.global() || (options & option.bit()) != 0;
   }
 
+  /**
+   * Whether, after a run cut short before it printed anything (a JVM crash), running it again
+   * ends as one run would: true when a second run after a finished one changes nothing and says
+   * the same. A change cut short is rolled back by the next change's recovery.
+   */
+  boolean repeatable(Options o) {
+    return true;
+  }
+
   /** Whether {@code n} arguments fit, given the options. */
   boolean takes(int n, Options o) {
     return n >= minArgs && n <= maxArgs;

@@ -30,6 +30,15 @@ final class DomainCommand extends Command {
     return "domain";
   }
 
+  /**
+   * Not a prepare or release: a second run, after one that finished, would find the devices
+   * moved and record them differently. Nor from stdin, which a second run would find consumed.
+   */
+  @Override
+  boolean repeatable(Options o) {
+    return (action().equals("check") || o.dryRun()) && !o.arguments().get(1).equals("-");
+  }
+
   @Override
   int run(Invocation in) throws VfioctlException {
     Domain domain = read(in.arguments().get(1), in.stdin());

@@ -18,6 +18,12 @@ final class HookCommand extends Command {
         Option.DRY_RUN);
   }
 
+  /** It reads the domain from stdin, which a second run would find consumed. */
+  @Override
+  boolean repeatable(Options o) {
+    return false;
+  }
+
   @Override
   int run(Invocation in) throws VfioctlException {
     List<String> args = in.arguments();

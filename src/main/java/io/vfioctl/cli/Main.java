@@ -12,7 +12,6 @@ import io.vfioctl.host.GlobalLock;
 import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.SysfsReadException;
 import io.vfioctl.sysfs.Watchdog;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -53,6 +52,8 @@ public final class Main {
   private boolean terminal;
   /** Ends the process after a stuck sysfs access; tests replace it. */
   private Runnable onStuck = () -> Runtime.getRuntime().halt(1);
+  /** Tells the launcher, before a command that must not run twice starts, not to run it again. */
+  private Runnable notRepeatable = () -> {};
 
   /**
    * @param env the environment ({@code VFIOCTL_ROOT}, and udev's {@code SUBSYSTEM} and {@code DEVPATH})
@@ -71,28 +72,33 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    PrintStream out;
+    HeldOutput held;
     try {
-      out = stream(StandardOutput.descriptor());
+      held = new HeldOutput(new FileOutputStream(StandardOutput.descriptor()), Repeatable::end);
     } catch (IllegalStateException e) {
       System.err.println("vfioctl: " + e.getMessage());
       Runtime.getRuntime().halt(70);
       return;
     }
+    PrintStream out = new PrintStream(held, false, StandardCharsets.UTF_8);
     // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     Main main = forThisProcess();
+    main.notRepeatable = Repeatable::end;
     // Nothing has been done yet. A crash report that still calls this thread "main" tells the
     // launcher so: it may then run the command again without its start-up cache.
     Thread.currentThread().setName("vfioctl");
-    // The launcher's other sign: a file it made, which only vfioctl's code removes. Still there
-    // after the JVM exited 1, it says the JVM never got here (it refused to start).
-    String started = System.getProperty("vfioctl.started");
-    if (started != null) {
-      new java.io.File(started).delete();
-    }
+    Repeatable.started();
     int rc = main.run(out, err, args);
     out.flush();
+    try {
+      held.release();
+    } catch (java.io.IOException e) {
+      // as PrintStream does: a closed stdout is the reader's choice
+    }
+    if (rc != VfioctlException.INTERNAL_ERROR) {
+      Repeatable.end(); // the call's answer, printed or not, stands
+    }
     err.flush();
     if (main.interruption.requested()) {
       // A signal's shutdown is under way: this blocks, and the JVM ends with 128 + the signal.
@@ -126,10 +132,6 @@ public final class Main {
     // change in progress roll back before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(main::interrupted));
     return main;
-  }
-
-  private static PrintStream stream(FileDescriptor fd) {
-    return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), false, StandardCharsets.UTF_8);
   }
 
   /** For tests: the process the journal names as making the changes. */
@@ -180,6 +182,9 @@ public final class Main {
         return 1;
       }
       command = Commands.find(options);
+      if (!command.repeatable(options)) {
+        notRepeatable.run();
+      }
     } catch (UsageException e) {
       return usageError(out, err, e.getMessage());
     }

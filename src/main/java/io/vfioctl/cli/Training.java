@@ -37,7 +37,11 @@ public final class Training {
 
   public static void main(String[] args) throws IOException {
     PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-    train(sink, sink);
+    HeldOutput held = new HeldOutput(OutputStream.nullOutputStream(), Repeatable::end); // as Main holds stdout
+    PrintStream out = new PrintStream(held, false, StandardCharsets.UTF_8);
+    train(out, sink);
+    out.flush();
+    held.release();
   }
 
   /** Runs the commands, printing to {@code out} and {@code err}; returns each command line's exit code (for tests). */
