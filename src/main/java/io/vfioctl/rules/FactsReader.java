@@ -7,7 +7,6 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.Set;
 
 /** Reads from sysfs the facts of every device of a bus that the rules ask about, and no more. */
 public final class FactsReader {
+  private static final int KEYS = MatchKey.values().length;
   private final Host host;
   private final String bus;
   private final Sriov sriov;
@@ -87,7 +87,8 @@ public final class FactsReader {
     private final Set<MatchKey> keys;
     private final boolean sriovNeeded;
     private final String before;
-    private final Map<MatchKey, String> ids = new EnumMap<>(MatchKey.class);
+    /** Each ID read so far, by {@link MatchKey#ordinal}. */
+    private final String[] ids = new String[KEYS];
     private List<String> drivers;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -142,8 +143,12 @@ public final class FactsReader {
       if (!keys.contains(MatchKey.NUMA_NODE)) {
         return "";
       }
-      return ids.computeIfAbsent(MatchKey.NUMA_NODE,
-          k -> host.sysfs().read(dir + "/numa_node").orElse("").strip());
+      String node = ids[MatchKey.NUMA_NODE.ordinal()];
+      if (node == null) {
+        node = host.sysfs().read(dir + "/numa_node").orElse("").strip();
+        ids[MatchKey.NUMA_NODE.ordinal()] = node;
+      }
+      return node;
     }
 
     @Override
@@ -192,7 +197,12 @@ public final class FactsReader {
       if (!keys.contains(key)) {
         return "";
       }
-      return ids.computeIfAbsent(key, k -> host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse(""));
+      String id = ids[key.ordinal()];
+      if (id == null) {
+        id = host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse("");
+        ids[key.ordinal()] = id;
+      }
+      return id;
     }
   }
 }

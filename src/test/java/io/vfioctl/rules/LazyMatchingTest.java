@@ -63,6 +63,28 @@ class LazyMatchingTest {
   }
 
   @Test
+  void theMatcherOfManyDevicesAsksWhatEachRuleAsksInTheSameOrder() {
+    List<Rule> rules = List.of(
+        RuleParserTest.rule("PhysicalFunction=*\nDevice=2204\nVendor=10de\nAddress=0000:02:*", "Driver=vfio"),
+        RuleParserTest.rule("Driver=nvidia\nDevice=2204\nVendor=1002", "Driver=vfio"),
+        RuleParserTest.rule("NumaNode=0\nDriver=nv*\nClass=display\nVendor=10de", "Driver=vfio"),
+        RuleParserTest.rule("PhysicalInterface=eth*\nVirtualFunctionIndex=0-3\nVendor=8086", "Driver=vfio"),
+        RuleParserTest.rule("Device=!2204\nSubsystemVendor=1458", "Driver=none"));
+    for (DeviceFacts d : List.of(RuleParserTest.gpu(), RuleParserTest.vf("0000:02:00.1", "0000:02:00.0", 2, "eth0"))) {
+      Asked one = new Asked(d);
+      List<Rule> expected = new ArrayList<>();
+      for (Rule r : rules) {
+        if (r.matches(one)) {
+          expected.add(r);
+        }
+      }
+      Asked many = new Asked(d);
+      assertEquals(expected, new RuleMatcher(rules).matching(many));
+      assertEquals(one.asked, many.asked);
+    }
+  }
+
+  @Test
   void aDevicesFilesAreReadBelowWhereItsBusLinkLeads() throws IOException {
     Path root = Files.createDirectories(base.resolve("root"));
     Files.createDirectories(root.resolve("sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0"));
