@@ -53,7 +53,7 @@ final class Planner {
   /** One device of a change and what is asked of it. */
   record Request(DevicePaths paths, Intent intent) {}
 
-  /** A move and what the checks need to know of it. */
+  /** A move and what the checks need to know of it; {@code group} is read only for a move that changes something. */
   record Planned(Move move, boolean toVfio, Optional<IommuGroups.Group> group, BufferedLog notes) {
     Preflight.Subject subject() {
       return new Preflight.Subject(move.paths(), move.before(), move.unbinds(), toVfio, group);
@@ -128,7 +128,6 @@ final class Planner {
       requireRestorable(paths, before);
       steps.add(firstWrite(steps), new Action.RecordOriginal(host.detached().displayPath(paths.device()), before));
     }
-    Optional<IommuGroups.Group> group = toVfio ? groups.of(paths) : Optional.empty();
     DeviceState goal = new DeviceState(target.driver().isEmpty() ? Optional.empty() : Optional.of(target.driver()),
         plan.expectedDriver());
     Move.Expect expect = plan.expectedDriver().isEmpty() ? new Move.Unchecked()
@@ -137,8 +136,11 @@ final class Planner {
     // no longer says where reattach should return it.
     List<Action> afterwards = intent instanceof Intent.SetOverride && record.isPresent()
         ? List.of(new Action.ForgetOriginal(host.detached().displayPath(paths.device()))) : List.of();
-    return new Planned(new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards), toVfio, group,
-        notes);
+    Move move = new Move(paths, before, savedNow(paths), record, steps, expect, goal, afterwards);
+    // Only the moves that change something are checked (every member's driver is read): a device
+    // already in effect, at boot or by an in-effect rules apply, costs no group read.
+    Optional<IommuGroups.Group> group = toVfio && move.changes() ? groups.of(paths) : Optional.empty();
+    return new Planned(move, toVfio, group, notes);
   }
 
   /**

@@ -16,6 +16,8 @@ import io.vfioctl.rules.Rule;
 import io.vfioctl.rules.RuleSet;
 import io.vfioctl.sysfs.SysfsReadException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +104,7 @@ public final class RuleApplier {
       if (only.isPresent() && todo.stream().allMatch(d -> d.action() == Decision.Action.NOTHING)) {
         return Optional.empty();
       }
+      Map<String, List<Decision>> takenAlong = takenAlong(decisions);
       int[] tally = new int[5];
       for (Decision d : todo) {
         if (d.blocked().isPresent() && d.owner().isPresent()) {
@@ -116,9 +119,9 @@ public final class RuleApplier {
               count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
               owned.put(d.address(), new RuleOwnership.Owned(r.name(), d.hostDriver()));
               // The group's other members moved too: the rule owns them, so that they return with it.
-              decisions.stream().filter(m -> m.takenWith().filter(d.address()::equals).isPresent()
-                  && m.blocked().isEmpty()).forEach(m -> owned.put(m.address(),
-                  new RuleOwnership.Owned(r.name(), m.hostDriver())));
+              for (Decision m : takenAlong.getOrDefault(d.address(), List.of())) {
+                owned.put(m.address(), new RuleOwnership.Owned(r.name(), m.hostDriver()));
+              }
             }
             case RETURN -> {
               count(tally, 1, session.override(d.address(), "", OverrideEngine.Scope.ONE, false));
@@ -148,6 +151,17 @@ public final class RuleApplier {
       }
       return Optional.of(new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]));
     });
+  }
+
+  /** By device, the others that its {@code Group=yes} rule takes along and no one else holds, in address order. */
+  private static Map<String, List<Decision>> takenAlong(List<Decision> decisions) {
+    Map<String, List<Decision>> along = new HashMap<>();
+    for (Decision m : decisions) {
+      if (m.takenWith().isPresent() && m.blocked().isEmpty()) {
+        along.computeIfAbsent(m.takenWith().get(), lead -> new ArrayList<>()).add(m);
+      }
+    }
+    return along;
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 public final class Training {
   private static final String NIC = "0000:00:02.0";
   private static final String GPU = "0000:00:03.0";
+  private static final String VIRTIO = "0000:00:04.0";
   /** A display function and its audio function in one IOMMU group, as on most graphics cards. */
   private static final String DISPLAY = "0000:00:05.0";
   private static final String AUDIO = "0000:00:05.1";
@@ -52,7 +53,7 @@ public final class Training {
       RootLayout layout = new RootLayout(root)
           .device(NIC, 0x8086, 0x10d3, 0x020000, "(null)", "e1000e")
           .device(GPU, 0x10de, 0x2342, 0x030000, "vfio-pci", "vfio-pci")
-          .device("0000:00:04.0", 0x1af4, 0x1041, 0x020000, "(null)", null)
+          .device(VIRTIO, 0x1af4, 0x1041, 0x020000, "(null)", null)
           .device(DISPLAY, 0x10de, 0x1eb8, 0x030000, "(null)", "nouveau")
           .device(AUDIO, 0x10de, 0x10f8, 0x040300, "(null)", "snd_hda_intel")
           .inGroup(AUDIO, 3) // DISPLAY's group: groups are numbered in the order devices are added
@@ -100,12 +101,47 @@ public final class Training {
           {"--root", r, "--noprobe", "detach", NIC}, {"--root", r, "recover"}, {"--root", r, "--noprobe", "reattach", NIC}}) {
         exitCodes.put(String.join(" ", command), main.run(out, err, command));
       }
+      // Binding rules (written now: load-override --all above stays the boot without rules), then
+      // the boot with rules, when they are all in effect.
+      writeRules(root);
+      for (String[] command : new String[][] {
+          {"--root", r, "rules", "list"}, {"--root", r, "rules", "check"}, {"--root", r, "--json", "rules", "check"},
+          {"--root", r, "--dry-run", "rules", "apply"}, {"--root", r, "--noprobe", "rules", "apply"}}) {
+        exitCodes.put(String.join(" ", command), main.run(out, err, command));
+      }
+      // As the kernel's probe would have bound them: the rules are in effect from now on.
+      bindAsProbed(layout, VIRTIO, "vfio-pci");
+      bindAsProbed(layout, VF, "vfio-pci");
+      for (String[] command : new String[][] {
+          {"--root", r, "rules", "check"}, {"--root", r, "--noprobe", "rules", "apply"},
+          {"--root", r, "--noprobe", "rules", "apply", VF}, {"--root", r, "--noprobe", "load-override", "--all"}}) {
+        exitCodes.put(String.join(" ", command), main.run(out, err, command));
+      }
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     return exitCodes;
+  }
+
+  /** Binds {@code device} to {@code driver}, as a kernel would after a change made with --noprobe. */
+  private static void bindAsProbed(RootLayout layout, String device, String driver) throws IOException {
+    Files.createDirectories(layout.root().resolve("sys/bus/pci/drivers/" + driver));
+    Path link = layout.deviceDir(device).resolve("driver");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, Path.of("../../../bus/pci/drivers/" + driver));
+  }
+
+  /** Rules that use every kind of key: a VF by its PF, a device by IDs and class, one kept by address. */
+  private static void writeRules(Path root) throws IOException {
+    Path dir = Files.createDirectories(root.resolve("etc/vfioctl/bind.d"));
+    Files.writeString(dir.resolve("10-keep-nic.conf"), "[Match]\nAddress=0000:00:02.*\nClass=network\n[Bind]\nDriver=none\n");
+    Files.writeString(dir.resolve("20-vfs.conf"), "# VFs of the PF\n[Match]\nVendor=0x8086\nDevice=154c 1889\n"
+        + "PhysicalFunction=0000:00:06.*\nVirtualFunctionIndex=0-3,7\nDriver=!ixgbevf\n[Bind]\nDriver=vfio\n");
+    Files.writeString(dir.resolve("30-virtio.conf"), "[Match]\nVendor=1af4\nClass=02*\nSubsystemVendor=1af4\n"
+        + "SubsystemDevice=*\nNumaNode=-1 0\n[Bind]\nDriver=vfio-pci\nForce=yes\n");
+    Files.writeString(dir.resolve("40-gpus.conf"), "[Match]\nClass=display\nPhysicalInterface=!eth*\n[Bind]\nDriver=vfio\nGroup=yes\n");
   }
 
   /**

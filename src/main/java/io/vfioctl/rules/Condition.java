@@ -26,18 +26,27 @@ public record Condition(MatchKey key, List<String> values, boolean negated, int 
       case ADDRESS -> any(d.address());
       case PHYSICAL_FUNCTION -> d.physfn().isPresent() && any(d.physfn().get());
       case VIRTUAL_FUNCTION_INDEX -> d.vfIndex().isPresent() && inRanges(d.vfIndex().getAsInt());
-      case PHYSICAL_INTERFACE -> d.pfInterfaces().stream().anyMatch(this::any);
-      case DRIVER -> d.drivers().stream().anyMatch(this::any);
+      case PHYSICAL_INTERFACE -> anyOf(d.pfInterfaces());
+      case DRIVER -> anyOf(d.drivers());
       case NUMA_NODE -> any(d.numaNode());
     };
+  }
+
+  private boolean anyOf(List<String> facts) {
+    for (int i = 0; i < facts.size(); i++) {
+      if (any(facts.get(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean any(String fact) {
     if (fact == null || fact.isEmpty()) {
       return false;
     }
-    for (String v : values) {
-      if (Glob.matches(v, fact)) {
+    for (int i = 0; i < values.size(); i++) {
+      if (Glob.matches(values.get(i), fact)) {
         return true;
       }
     }

@@ -35,8 +35,9 @@ public final class Decisions {
     owned.forEach((device, o) -> hostDrivers.put(device, o.hostDriver()));
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
+    RuleMatcher matcher = rules.matcher();
     for (FactsReader.Device d : new FactsReader(host, bus).read(rules.keysUsed(), hostDrivers)) {
-      List<Rule> matching = rules.matching(d);
+      List<Rule> matching = matcher.matching(d);
       facts.put(d.address(), d);
       if (!matching.isEmpty() || owned.containsKey(d.address())) {
         matches.put(d.address(), matching);

@@ -2,14 +2,15 @@ package io.vfioctl.rules;
 
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
+import io.vfioctl.core.Text;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -17,6 +18,7 @@ import java.util.Set;
 
 /** Reads from sysfs the facts of every device of a bus that the rules ask about, and no more. */
 public final class FactsReader {
+  private static final int KEYS = MatchKey.values().length;
   private final Host host;
   private final String bus;
   private final Sriov sriov;
@@ -80,6 +82,40 @@ public final class FactsReader {
     return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
   }
 
+  /**
+   * The IDs in a PCI {@code modalias} ({@code pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X}, which
+   * the kernel prints from the same fields as {@code vendor}, {@code device}, ... and
+   * {@code class}) into {@code ids} by {@link MatchKey#ordinal}, in the form {@link DeviceFacts#id}
+   * gives; nothing when it is not exactly of that form.
+   */
+  static void idsOf(String modalias, String[] ids) {
+    if (modalias.length() != 53 || !modalias.startsWith("pci:v") || !field(modalias, 13, "d")
+        || !field(modalias, 22, "sv") || !field(modalias, 32, "sd") || !field(modalias, 42, "bc")
+        || !field(modalias, 46, "sc") || !field(modalias, 50, "i")) {
+      return;
+    }
+    String[] ofIds = {modalias.substring(5, 13), modalias.substring(14, 22), modalias.substring(24, 32),
+        modalias.substring(34, 42)};
+    for (String id : ofIds) {
+      if (!id.startsWith("0000") || !Text.isHex(id, 8)) {
+        return;
+      }
+    }
+    String classCode = modalias.substring(44, 46) + modalias.substring(48, 50) + modalias.substring(51, 53);
+    if (!Text.isHex(classCode, 6)) {
+      return;
+    }
+    ids[MatchKey.VENDOR.ordinal()] = ofIds[0].substring(4).toLowerCase(Locale.ROOT);
+    ids[MatchKey.DEVICE.ordinal()] = ofIds[1].substring(4).toLowerCase(Locale.ROOT);
+    ids[MatchKey.SUBSYSTEM_VENDOR.ordinal()] = ofIds[2].substring(4).toLowerCase(Locale.ROOT);
+    ids[MatchKey.SUBSYSTEM_DEVICE.ordinal()] = ofIds[3].substring(4).toLowerCase(Locale.ROOT);
+    ids[MatchKey.CLASS.ordinal()] = classCode.toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean field(String modalias, int at, String name) {
+    return modalias.startsWith(name, at);
+  }
+
   /** One device's facts, each read from sysfs once, when first asked for. */
   public final class Device implements Facts {
     private final String address;
@@ -87,7 +123,10 @@ public final class FactsReader {
     private final Set<MatchKey> keys;
     private final boolean sriovNeeded;
     private final String before;
-    private final Map<MatchKey, String> ids = new EnumMap<>(MatchKey.class);
+    /** Each ID read so far, by {@link MatchKey#ordinal}. */
+    private final String[] ids = new String[KEYS];
+    /** Whether the IDs were looked for in modalias: one read for all five, where their files take one each. */
+    private boolean modaliasRead;
     private List<String> drivers;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -142,8 +181,12 @@ public final class FactsReader {
       if (!keys.contains(MatchKey.NUMA_NODE)) {
         return "";
       }
-      return ids.computeIfAbsent(MatchKey.NUMA_NODE,
-          k -> host.sysfs().read(dir + "/numa_node").orElse("").strip());
+      String node = ids[MatchKey.NUMA_NODE.ordinal()];
+      if (node == null) {
+        node = host.sysfs().read(dir + "/numa_node").orElse("").strip();
+        ids[MatchKey.NUMA_NODE.ordinal()] = node;
+      }
+      return node;
     }
 
     @Override
@@ -192,7 +235,16 @@ public final class FactsReader {
       if (!keys.contains(key)) {
         return "";
       }
-      return ids.computeIfAbsent(key, k -> host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse(""));
+      if (!modaliasRead) {
+        modaliasRead = true;
+        host.sysfs().read(dir + "/modalias").ifPresent(m -> idsOf(m, ids));
+      }
+      String id = ids[key.ordinal()];
+      if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
+        id = host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse("");
+        ids[key.ordinal()] = id;
+      }
+      return id;
     }
   }
 }

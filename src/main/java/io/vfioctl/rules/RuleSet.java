@@ -1,6 +1,5 @@
 package io.vfioctl.rules;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,13 +28,12 @@ public record RuleSet(List<Rule> rules, List<String> masked, List<String> voids,
 
   /** Every rule that matches {@code d}, in order: those after the first are shadowed. */
   public List<Rule> matching(Facts d) {
-    List<Rule> found = new ArrayList<>();
-    for (Rule r : rules) {
-      if (r.matches(d)) {
-        found.add(r);
-      }
-    }
-    return found;
+    return matcher().matching(d);
+  }
+
+  /** The rules made ready for matching many devices. */
+  RuleMatcher matcher() {
+    return new RuleMatcher(rules);
   }
 
   /** The keys the rules ask about: only those facts need reading. */

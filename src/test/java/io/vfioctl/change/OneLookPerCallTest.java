@@ -4,6 +4,7 @@ import static io.vfioctl.testing.TestMachine.FN0;
 import static io.vfioctl.testing.TestMachine.NIC;
 import static io.vfioctl.testing.TestMachine.VIRTIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vfioctl.cli.Main;
 import io.vfioctl.host.Host;
@@ -21,11 +22,20 @@ import org.junit.jupiter.api.Test;
  */
 class OneLookPerCallTest extends MachineTest {
   private int netListings;
+  private int groupLookUps;
 
   /** The simulated kernel, counting the listings of /sys/class/net. */
   private final class Counting extends ForwardingSysfs {
     Counting() {
       super(m.kernel);
+    }
+
+    @Override
+    public java.util.Optional<String> linkName(String path) {
+      if (path.endsWith("/iommu_group")) {
+        groupLookUps++;
+      }
+      return super.linkName(path);
     }
 
     @Override
@@ -54,6 +64,18 @@ class OneLookPerCallTest extends MachineTest {
     assertEquals("vfio-pci", m.driver(NIC));
     assertEquals("vfio-pci", m.driver(FN0));
     assertEquals(1, netListings);
+  }
+
+  @Test
+  void aDeviceAlreadyInEffectHasItsIommuGroupLeftUnread() {
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
+    assertEquals(0, run("load-override", "--all"));
+    assertTrue(groupLookUps > 0, "the move to VFIO is checked");
+    groupLookUps = 0;
+    assertEquals(0, run("load-override", "--all"));
+    assertEquals("vfio-pci", m.driver(NIC));
+    assertEquals(0, groupLookUps, "in effect: nothing to check");
+    assertEquals(0, netListings - 1, "nor anything the host uses");
   }
 
   @Test

@@ -34,7 +34,14 @@ class TrainingTest {
       "\"sriov_drivers_autoprobe\": null", // --json status --all
       "check: 1 problem: the guest would not start\n", // domain check
       "write /run/vfioctl/detached/pci-0000:00:03.0 driver=vfio-pci override=vfio-pci\n", // --dry-run domain prepare
-      "recover: 0 rolled back, 0 failed\n"); // recover
+      "recover: 0 rolled back, 0 failed\n", // recover
+      "/etc/vfioctl/bind.d/20-vfs.conf:2: Vendor=8086 Device=154c 1889 PhysicalFunction=0000:00:06.* ", // rules list
+      "\n0000:00:06.1 /etc/vfioctl/bind.d/20-vfs.conf:2: vfio-pci, not in effect\n", // rules check
+      "\"rule\": \"/etc/vfioctl/bind.d/30-virtio.conf\"", // --json rules check
+      "rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", // --dry-run and --noprobe rules apply
+      "\n0000:00:06.1 /etc/vfioctl/bind.d/20-vfs.conf:2: vfio-pci, in effect\n", // rules check, all in effect
+      "rules apply: 0 bound, 0 returned, 2 already in effect, 0 failed\n", // rules apply, and at boot
+      "rules apply: 0 bound, 0 returned, 1 already in effect, 0 failed\n"); // rules apply DEV
 
   @Test
   void runsEachCommandOnAPrivateRootAndRemovesIt() throws IOException {
@@ -64,7 +71,10 @@ class TrainingTest {
         vfioctl: unknown command: bogus-command
         vfioctl: warning: IOMMU group 3 of 0000:00:05.0 will not be viable for VFIO while 0000:00:05.1 (snd_hda_intel) \
         stays bound to a host driver: detach it too, or use --group
-        """, training.err(), "load-override of the device and --all, the unknown command, load-override --all as at boot");
+        vfioctl: warning: IOMMU group 3 of 0000:00:05.0 will not be viable for VFIO while 0000:00:05.1 (snd_hda_intel) \
+        stays bound to a host driver: detach it too, or use --group
+        """, training.err(), "load-override of the device and --all, the unknown command, load-override --all as at boot"
+        + " without and with rules");
   }
 
   private static List<Path> trainingRoots() throws IOException {

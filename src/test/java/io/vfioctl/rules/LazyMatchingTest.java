@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vfioctl.host.Host;
+import io.vfioctl.host.RecordedModules;
+import io.vfioctl.host.RootLayout;
 import io.vfioctl.sysfs.ConfinedRoot;
+import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.sysfs.RootSysfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +67,86 @@ class LazyMatchingTest {
     Asked all = new Asked(RuleParserTest.gpu());
     assertTrue(RuleParserTest.rule("Driver=nvidia\nDevice=2204\nVendor=10de", "Driver=vfio").matches(all));
     assertEquals(List.of("vendor", "device", "drivers"), all.asked);
+  }
+
+  @Test
+  void theMatcherOfManyDevicesAsksWhatEachRuleAsksInTheSameOrder() {
+    List<Rule> rules = List.of(
+        RuleParserTest.rule("PhysicalFunction=*\nDevice=2204\nVendor=10de\nAddress=0000:02:*", "Driver=vfio"),
+        RuleParserTest.rule("Driver=nvidia\nDevice=2204\nVendor=1002", "Driver=vfio"),
+        RuleParserTest.rule("NumaNode=0\nDriver=nv*\nClass=display\nVendor=10de", "Driver=vfio"),
+        RuleParserTest.rule("PhysicalInterface=eth*\nVirtualFunctionIndex=0-3\nVendor=8086", "Driver=vfio"),
+        RuleParserTest.rule("Device=!2204\nSubsystemVendor=1458", "Driver=none"));
+    for (DeviceFacts d : List.of(RuleParserTest.gpu(), RuleParserTest.vf("0000:02:00.1", "0000:02:00.0", 2, "eth0"))) {
+      Asked one = new Asked(d);
+      List<Rule> expected = new ArrayList<>();
+      for (Rule r : rules) {
+        if (r.matches(one)) {
+          expected.add(r);
+        }
+      }
+      Asked many = new Asked(d);
+      assertEquals(expected, new RuleMatcher(rules).matching(many));
+      assertEquals(one.asked, many.asked);
+    }
+  }
+
+  @Test
+  void theFiveIdsComeFromModaliasInOneRead() throws IOException {
+    Path root = Files.createDirectories(base.resolve("ids"));
+    RootLayout layout = new RootLayout(root).device("0000:00:02.0", 0x10de, 0x2204, 0x030000, "(null)", "nvidia")
+        .device("0000:00:03.0", 0x8086, 0x154c, 0x020000, "(null)", null)
+        .device("0000:00:04.0", 0x1af4, 0x1041, 0x020000, "(null)", null);
+    Files.writeString(layout.deviceDir("0000:00:02.0").resolve("subsystem_vendor"), "0x1458\n");
+    Files.writeString(layout.deviceDir("0000:00:02.0").resolve("modalias"),
+        "pci:v000010DEd00002204sv00001458sd00000000bc03sc00i00\n");
+    Files.delete(layout.deviceDir("0000:00:03.0").resolve("modalias"));
+    Files.writeString(layout.deviceDir("0000:00:04.0").resolve("modalias"), "pci:v00001AF4d00001041\n");
+    List<String> reads = new ArrayList<>();
+    Host host = new Host(root, new ForwardingSysfs(new RootSysfs(new ConfinedRoot(root))) {
+      @Override
+      public Optional<String> read(String path) {
+        reads.add(path.substring(path.lastIndexOf('/') + 1));
+        return super.read(path);
+      }
+    }, new RecordedModules());
+    Set<MatchKey> ids = EnumSet.of(MatchKey.VENDOR, MatchKey.DEVICE, MatchKey.SUBSYSTEM_VENDOR,
+        MatchKey.SUBSYSTEM_DEVICE, MatchKey.CLASS);
+    List<FactsReader.Device> devices = new FactsReader(host, "pci").read(ids, Map.of());
+    reads.clear();
+    DeviceFacts gpu = devices.get(0).facts();
+    assertEquals(List.of("10de", "2204", "1458", "0000", "030000"), List.of(gpu.vendor(), gpu.device(),
+        gpu.subsystemVendor(), gpu.subsystemDevice(), gpu.classCode()));
+    assertEquals(List.of("modalias"), reads, "one read for all five");
+    reads.clear();
+    DeviceFacts vf = devices.get(1).facts();
+    assertEquals(List.of("8086", "154c", "8086", "154c", "020000"), List.of(vf.vendor(), vf.device(),
+        vf.subsystemVendor(), vf.subsystemDevice(), vf.classCode()));
+    assertEquals(List.of("modalias", "vendor", "device", "subsystem_vendor", "subsystem_device", "class"), reads,
+        "no modalias: each ID's own file");
+    reads.clear();
+    DeviceFacts cut = devices.get(2).facts();
+    assertEquals(List.of("1af4", "1041", "020000"), List.of(cut.vendor(), cut.device(), cut.classCode()));
+    assertEquals(6, reads.size(), "a modalias not of the kernel's form: the files");
+  }
+
+  @Test
+  void modaliasGivesTheIdsAsTheirFilesDo() {
+    String[] ids = new String[MatchKey.values().length];
+    FactsReader.idsOf("pci:v00008086d00001889sv0000ABCDsd0000ef01bc02sc00i00", ids);
+    assertEquals(DeviceFacts.id("0x8086\n"), ids[MatchKey.VENDOR.ordinal()]);
+    assertEquals("1889", ids[MatchKey.DEVICE.ordinal()]);
+    assertEquals("abcd", ids[MatchKey.SUBSYSTEM_VENDOR.ordinal()]);
+    assertEquals("ef01", ids[MatchKey.SUBSYSTEM_DEVICE.ordinal()]);
+    assertEquals(DeviceFacts.id("0x020000\n"), ids[MatchKey.CLASS.ordinal()]);
+    for (String odd : List.of("pci:v00018086d00001889sv0000ABCDsd0000EF01bc02sc00i00",
+        "pci:v0000808Xd00001889sv0000ABCDsd0000EF01bc02sc00i00", "pci:v00008086d00001889sv0000ABCDsd0000EF01bc02sc00i0",
+        "pci:v00008086d00001889sv0000ABCDsd0000EF01bc02sc00j00", "acpi:v00008086d00001889sv0000ABCDsd0000EF01bc02sc0i00",
+        "pci:v00008086d00001889sv0000ABCDsd0000EF01bc02sc00i00 ")) {
+      String[] none = new String[MatchKey.values().length];
+      FactsReader.idsOf(odd, none);
+      assertEquals(List.of(), java.util.Arrays.stream(none).filter(java.util.Objects::nonNull).toList(), odd);
+    }
   }
 
   @Test
