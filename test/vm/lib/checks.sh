@@ -26,6 +26,7 @@ check() {
     fi
     echo "  | $name ..." # where the guest was, if it never reports
     t0=$(uptime_s)
+    declare -F "$body" >/dev/null || bad "no check function $body"
     "$body" >"$log" 2>&1 </dev/null
     sed 's/^/  | /' "$log"
     awk -v a="$t0" -v b="$(uptime_s)" -v n="$name" 'BEGIN{printf "  | %s took %.1fs\n", n, b-a}'

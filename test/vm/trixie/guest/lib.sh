@@ -30,7 +30,13 @@ unit_journal() { journalctl -b --no-pager -o short-monotonic -u "$1"; }
 # The units systemd knows for a device (loaded, active or not).
 units_of() { systemctl list-units --all --no-legend --plain 'vfioctl*' | awk '{print $1}' | grep -F -- "$1"; }
 
-# The boot unit's cost, as systemd-analyze blame reports it.
-blame_of_boot_unit() {
-    systemd-analyze blame --no-pager 2>/dev/null | grep -E 'vfioctl' | sed 's/^ *//'
+# The boot unit's cost as systemd-analyze blame reports it, and a JVM's start on this machine
+# now (java -version) to compare it with.
+unit_blame() {
+    local line t0 t1
+    line=$(systemd-analyze blame --no-pager 2>/dev/null | grep -E 'vfioctl' | sed 's/^ *//')
+    echo "${line:-nothing}"
+    [ -n "$line" ] || { bad "systemd-analyze blame lists no vfioctl unit"; return; }
+    t0=$(date +%s%N); java -version >/dev/null 2>&1; t1=$(date +%s%N)
+    info "blame ($BATCH): $(echo "$line" | tr '\n' ',' | sed 's/,$//; s/,/, /g'); java -version now: $(((t1 - t0) / 1000000))ms"
 }

@@ -16,7 +16,7 @@ reboot_state() {
     is_drv "$a" virtio-pci || bad "virtio-rng $a is on $(drv_of "$a"), not virtio-pci"
     want "igb VF rule lost" test -f /etc/vfioctl/bind.d/70-igb-vfs.conf
     is_drv "$(behind 4)" igb || bad "igb PF is on $(drv_of "$(behind 4)")"
-    systemctl --failed --no-legend --plain 'vfioctl*' | grep . && bad "failed vfioctl units"
+    systemctl list-units --failed --no-legend --plain 'vfioctl*' | grep . && bad "failed vfioctl units"
     vfioctl rules check || bad "vfioctl rules check failed"
 }
 
