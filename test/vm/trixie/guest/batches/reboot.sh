@@ -18,6 +18,11 @@ reboot_state() {
     is_drv "$(behind 4)" igb || bad "igb PF is on $(drv_of "$(behind 4)")"
     systemctl list-units --failed --no-legend --plain 'vfioctl*' | grep . && bad "failed vfioctl units"
     vfioctl rules check || bad "vfioctl rules check failed"
+    # every device as the first boot left it (reboot.prepare.sh recorded it)
+    while read -r d was; do
+        [ "$(drv_of "$d")" = "$was" ] || bad "$d was on $was before the reboot, now on $(drv_of "$d")"
+    done </var/lib/vmtest/drivers-before-reboot
+    [ -s /var/lib/vmtest/drivers-before-reboot ] || bad "no record of the drivers before the reboot"
 }
 
 check reboot-state reboot_state

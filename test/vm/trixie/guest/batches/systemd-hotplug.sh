@@ -32,13 +32,15 @@ unit_ordering() {
     [ "${t_unit:-0}" -gt 0 ] && [ "$t_unit" -le "${t_target:-0}" ] || bad "boot unit finished after network-pre.target"
 }
 
-# Every vfioctl unit, the templates as instances (verify reads unit files: the template is copied
-# under an instance's name), as systemd-analyze verify sees them with this system's units.
+# Every vfioctl unit, the templates as instances, as systemd-analyze verify sees them with this
+# system's units. verify reads unit files, so a template is copied under an instance's name; a ':'
+# in a file name means FILE:ALIAS to verify, so the instance spells the address's ':' as \x3a
+# (its %I is the same pci/DDDD:BB:DD.F).
 units_verify() {
     local f out dir=$WORK/verify
     mkdir -p "$dir"
-    cp /usr/lib/systemd/system/vfioctl@.service "$dir/vfioctl@pci-$E1000.service"
-    cp /usr/lib/systemd/system/vfioctl-rules@.service "$dir/vfioctl-rules@pci-$EDU.service"
+    cp /usr/lib/systemd/system/vfioctl@.service "$dir/vfioctl@pci-${E1000//:/\\x3a}.service"
+    cp /usr/lib/systemd/system/vfioctl-rules@.service "$dir/vfioctl-rules@pci-${EDU//:/\\x3a}.service"
     for f in /usr/lib/systemd/system/vfioctl-load-overrides.service "$dir"/*.service; do
         out=$(systemd-analyze verify "$f" 2>&1) || bad "systemd-analyze verify $(basename "$f") failed"
         echo "$(basename "$f"): ${out:-clean}"
