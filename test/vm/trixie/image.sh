@@ -92,7 +92,7 @@ build_image() { # deb
     ln -sf /etc/systemd/system/vmtest.service "$root/etc/systemd/system/multi-user.target.wants/vmtest.service"
     # What the first boot finds: saved overrides and binding rules (cp keeps the names with ':').
     cp -r "$HERE/guest/seed/." "$root/"
-    mke2fs -q -t ext4 -L root -E root_owner=0:0 -d "$root" "$IMAGE.tmp" 8G ||
+    mke2fs -q -t ext4 -L root -E root_owner=0:0 -d "$root" "$IMAGE.tmp" 8G >/dev/null ||
         die "mke2fs -d of the image failed"
     rm -rf "$root"
     mv "$IMAGE.tmp" "$IMAGE"

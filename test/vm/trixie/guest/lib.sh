@@ -27,6 +27,13 @@ info() { echo "VMTEST INFO $*" >&8; echo "$*"; }
 
 unit_journal() { journalctl -b --no-pager -o short-monotonic -u "$1"; }
 
+# Whether a unit ran its command in this boot: started, not skipped by a condition, and finished.
+unit_ran() {
+    local j; j=$(unit_journal "$1")
+    grep -q 'Starting' <<<"$j" && ! grep -qE 'Skipped due to|Failed with result|Condition check resulted' <<<"$j" &&
+        grep -qE 'Finished|Deactivated successfully' <<<"$j"
+}
+
 # The units systemd knows for a device (loaded, active or not).
 units_of() { systemctl list-units --all --no-legend --plain 'vfioctl*' | awk '{print $1}' | grep -F -- "$1"; }
 
