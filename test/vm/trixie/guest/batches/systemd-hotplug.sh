@@ -55,9 +55,9 @@ hotplug_override() {
     qmp device_add '{"driver":"e1000","bus":"rp1","id":"hp-e1000","netdev":"n2"}'
     wait_until 90 test -e "$P/$a" || { bad "$a did not appear after device_add"; return; }
     wait_until 120 is_drv "$a" vfio-pci || bad "$a is on $(drv_of "$a"), not vfio-pci"
+    wait_until 60 unit_ran "vfioctl@pci-$a.service" || bad "vfioctl@pci-$a.service did not run"
     unit_journal "vfioctl@pci-$a.service"
     [ "$(systemctl is-active "vfioctl@pci-$a.service")" = active ] || bad "vfioctl@pci-$a.service is not active"
-    unit_ran "vfioctl@pci-$a.service" || bad "vfioctl@pci-$a.service did not run"
 }
 
 # An e1000e appears in rp2 with no saved override: the rule 60-e1000e.conf binds it.
@@ -66,8 +66,8 @@ hotplug_rule() {
     qmp device_add '{"driver":"e1000e","bus":"rp2","id":"hp-e1000e","netdev":"n3"}'
     wait_until 90 test -e "$P/$a" || { bad "$a did not appear after device_add"; return; }
     wait_until 120 is_drv "$a" vfio-pci || bad "$a is on $(drv_of "$a"), not vfio-pci"
+    wait_until 60 unit_ran "vfioctl-rules@pci-$a.service" || bad "vfioctl-rules@pci-$a.service did not run"
     unit_journal "vfioctl-rules@pci-$a.service"
-    unit_ran "vfioctl-rules@pci-$a.service" || bad "vfioctl-rules@pci-$a.service did not run"
     grep -q "^$a" /run/vfioctl/rules/owned || bad "$a is not in /run/vfioctl/rules/owned"
     [ ! -e "/etc/driverctl.d/pci-$a" ] || bad "a rule saved an override for $a"
 }
@@ -102,8 +102,8 @@ igb_vfs() {
         wait_until 60 test -L "$P/$pf/virtfn$i" || { bad "VF $i of $pf did not appear"; continue; }
         vf=$(basename "$(readlink "$P/$pf/virtfn$i")")
         if wait_until 120 is_drv "$vf" vfio-pci; then n=$((n + 1)); else bad "VF $vf is on $(drv_of "$vf"), not vfio-pci"; fi
+        wait_until 60 unit_ran "vfioctl-rules@pci-$vf.service" || bad "vfioctl-rules@pci-$vf.service did not run"
         unit_journal "vfioctl-rules@pci-$vf.service"
-        unit_ran "vfioctl-rules@pci-$vf.service" || bad "vfioctl-rules@pci-$vf.service did not run"
     done
     echo "$n VFs on vfio-pci"
     is_drv "$pf" igb || bad "igb PF $pf left igb"
