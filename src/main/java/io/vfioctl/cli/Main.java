@@ -91,11 +91,13 @@ public final class Main {
     Repeatable.started();
     int rc = main.run(out, err, args);
     out.flush();
+    Repeatable.ending(rc);
     try {
       held.release();
     } catch (java.io.IOException e) {
       // as PrintStream does: a closed stdout is the reader's choice
     }
+    Repeatable.delivered();
     if (rc != VfioctlException.INTERNAL_ERROR) {
       Repeatable.end(); // the call's answer, printed or not, stands
     }

@@ -1,6 +1,9 @@
 package io.vfioctl.cli;
 
 import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What the launcher needs to know to run a command again when the JVM dies of a damaged
@@ -11,6 +14,9 @@ import java.io.File;
  * twice. Still there after a crash, the call printed nothing and running it again ends as one
  * run would: every change is journaled, and the next change first rolls back one a crash cut
  * short; the repeatable commands, run again after they finished, change nothing and say the same.
+ * {@code vfioctl.exit}: a descriptor (a pipe the launcher reads) that is told the exit code
+ * before the output is written and "delivered" once all of it is: a crash after that, in the
+ * JVM's shutdown, does not fail the call.
  */
 final class Repeatable {
   private Repeatable() {}
@@ -23,6 +29,27 @@ final class Repeatable {
   /** From now on, this call must not run again. */
   static void end() {
     remove("vfioctl.repeatable");
+  }
+
+  /** The call ends with exit code {@code rc}; its output is about to be written. */
+  static void ending(int rc) {
+    tell(rc + " ");
+  }
+
+  /** All of the output is written: the call's answer and exit code stand whatever happens next. */
+  static void delivered() {
+    tell("delivered");
+  }
+
+  private static void tell(String what) {
+    String fd = System.getProperty("vfioctl.exit");
+    if (fd != null) {
+      try {
+        new FileOutputStream(StandardOutput.of(Integer.parseInt(fd))).write(what.getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException | RuntimeException e) {
+        // the launcher is gone, or not the one that names the descriptor: it has no use for this
+      }
+    }
   }
 
   private static void remove(String property) {
