@@ -42,11 +42,12 @@ public final class DetachedDevices {
    */
   public Optional<DeviceState> read(DeviceName device) throws IOException {
     String shown = displayPath(device);
-    Path real = root.resolve(shown);
-    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+    Optional<ConfinedRoot.Located> found = root.locate(shown);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    String text = new String(RegularFile.read(real, shown, RECORD), StandardCharsets.UTF_8);
+    String text = new String(RegularFile.read(found.get().path(), found.get().attributes(), shown, RECORD),
+        StandardCharsets.UTF_8);
     try {
       return Optional.of(OriginalState.decode(text));
     } catch (InvalidNameException e) {

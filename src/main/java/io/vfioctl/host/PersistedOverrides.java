@@ -72,11 +72,11 @@ public class PersistedOverrides {
 
   /** The file's content; empty when it is not a regular file (or missing), which driverctl skips too. */
   private Optional<byte[]> readIfRegular(String file) throws IOException {
-    Path real = root.resolve(file);
-    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+    Optional<ConfinedRoot.Located> found = root.locate(file);
+    if (found.isEmpty() || !found.get().attributes().isRegularFile()) {
       return Optional.empty();
     }
-    return Optional.of(RegularFile.read(real, file, SAVED_OVERRIDE));
+    return Optional.of(RegularFile.read(found.get().path(), found.get().attributes(), file, SAVED_OVERRIDE));
   }
 
   private static String text(byte[] content) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 /**
  * What the rules make of one device.
  *
+ * @param device its facts, read as far as the rules asked for them (and on when asked for more)
  * @param rule the rule that decides it: the first that matches
  * @param shadowed the later rules that match it too, and do not count
  * @param owner the rule file that took it earlier, from the ownership record
@@ -14,7 +15,7 @@ import java.util.Optional;
  * @param takenWith the device whose {@code Group=yes} rule takes this one along with its IOMMU
  *     group, when no rule selects this one itself
  */
-public record Decision(DeviceFacts device, Optional<Rule> rule, List<Rule> shadowed, Optional<String> owner,
+public record Decision(Facts device, Optional<Rule> rule, List<Rule> shadowed, Optional<String> owner,
     String hostDriver, Optional<String> blocked, Optional<String> takenWith) {
 
   /** What {@code rules apply} does with the device. */

@@ -47,7 +47,8 @@ public final class Decisions {
     takenWith.keySet().forEach(a -> matches.putIfAbsent(a, List.of()));
     List<Decision> decisions = new ArrayList<>();
     matches.forEach((address, matching) -> {
-      DeviceFacts d = facts.get(address).facts();
+      // The reader itself, not all its facts: only the address and the drivers are asked for now.
+      Facts d = facts.get(address);
       RuleOwnership.Owned owner = owned.get(address);
       String hostDriver = owner != null ? owner.hostDriver() : d.drivers().isEmpty() ? "" : d.drivers().get(0);
       decisions.add(new Decision(d, matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(0)),

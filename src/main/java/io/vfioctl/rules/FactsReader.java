@@ -22,8 +22,8 @@ public final class FactsReader {
   private final Host host;
   private final String bus;
   private final Sriov sriov;
-  /** Per PF: its VFs in index order, and its interfaces. */
-  private final Map<String, List<String>> vfsOf = new HashMap<>();
+  /** Per PF: the index of each of its VFs, and its interfaces. */
+  private final Map<String, Map<String, Integer>> vfIndexes = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
   private final Map<String, String> pfDirs = new HashMap<>();
 
@@ -56,6 +56,15 @@ public final class FactsReader {
       all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
+  }
+
+  /** Each VF's index in {@code vfs} (its first, should a hostile root list one twice). */
+  static Map<String, Integer> indexes(List<String> vfs) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < vfs.size(); i++) {
+      index.putIfAbsent(vfs.get(i), i);
+    }
+    return index;
   }
 
   /**
@@ -211,8 +220,8 @@ public final class FactsReader {
         if (physfn.isPresent()) {
           String devices = DevicePaths.devicesDir(bus);
           String pfDir = pfDirs.computeIfAbsent(physfn.get(), pf -> realDir(host.sysfs(), devices + "/" + pf));
-          int i = vfsOf.computeIfAbsent(physfn.get(), pf -> sriov.virtfns(pfDir)).indexOf(address);
-          vfIndex = i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
+          Integer i = vfIndexes.computeIfAbsent(physfn.get(), pf -> indexes(sriov.virtfns(pfDir))).get(address);
+          vfIndex = i == null ? OptionalInt.empty() : OptionalInt.of(i);
           pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> host.sysfs().list(pfDir + "/net"));
         }
       }

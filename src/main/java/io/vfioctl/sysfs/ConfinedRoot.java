@@ -71,6 +71,21 @@ public final class ConfinedRoot {
     return lookUp(path, false).path();
   }
 
+  /** What {@link #locate} finds: where a path leads, and the attributes of what is there. */
+  public record Located(Path path, BasicFileAttributes attributes) {}
+
+  /**
+   * Where {@code path} leads, every link followed, with the attributes of what is there (not
+   * followed further); empty when nothing is there. One look-up: resolving and then asking looks
+   * twice, and each look at an absent file costs a thrown exception.
+   */
+  public Optional<Located> locate(String path) throws IOException {
+    Found found = lookUp(path, true);
+    BasicFileAttributes attributes = found.missing() ? null
+        : found.attributes() != null ? found.attributes() : lstat(found.path());
+    return attributes == null ? Optional.empty() : Optional.of(new Located(found.path(), attributes));
+  }
+
   /** Whether {@code path} exists, its links followed. */
   public boolean exists(String path) {
     try {
@@ -131,8 +146,12 @@ public final class ConfinedRoot {
     }
   }
 
-  /** Where a path led, and what the last look-up there saw (null when it did not look). */
-  private record Found(Path path, BasicFileAttributes attributes) {}
+  /**
+   * Where a path led, and what the last look-up there saw (null when it did not look).
+   *
+   * @param missing whether a look-up on the way found nothing
+   */
+  private record Found(Path path, BasicFileAttributes attributes, boolean missing) {}
 
   private Found lookUp(String path, boolean followLast) throws IOException {
     if (!path.startsWith("/")) {
@@ -159,7 +178,7 @@ public final class ConfinedRoot {
       }
     }
     walk.walk(path.substring(cut + 1), followLast);
-    return new Found(walk.here, walk.seen);
+    return new Found(walk.here, walk.seen, walk.missing);
   }
 
   /**
@@ -281,10 +300,10 @@ public final class ConfinedRoot {
   private static Found kernelsLookUp(String path, boolean followLast) {
     Path p = Path.of(path);
     if (!followLast) {
-      return new Found(p, null);
+      return new Found(p, null, false);
     }
     BasicFileAttributes last = lstat(p);
-    return last != null && last.isSymbolicLink() ? null : new Found(p, last);
+    return last != null && last.isSymbolicLink() ? null : new Found(p, last, last == null);
   }
 
   /** Puts the components of {@code path} before those still to be resolved. */

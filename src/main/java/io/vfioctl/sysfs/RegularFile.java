@@ -31,7 +31,7 @@ public final class RegularFile {
   }
 
   /** As {@link #read(Path, String, SizeLimit)}, with the file's attributes if they were just read. */
-  static byte[] read(Path file, BasicFileAttributes known, String shown, SizeLimit limit) throws IOException {
+  public static byte[] read(Path file, BasicFileAttributes known, String shown, SizeLimit limit) throws IOException {
     long size = (known != null && known.isRegularFile() ? known : require(file, shown)).size();
     if (size > limit.bytes()) {
       throw RefusedFileException.tooLarge(shown, limit);

@@ -77,9 +77,14 @@ class TrainingTest {
         + " without and with rules");
   }
 
+  /**
+   * The training roots of this process (training runs in it and names them with its pid): other
+   * processes' training roots come and go while this test runs.
+   */
   private static List<Path> trainingRoots() throws IOException {
+    String ours = "vfioctl-training-" + ProcessHandle.current().pid() + "-";
     try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return tmp.filter(p -> p.getFileName().toString().startsWith("vfioctl-training-")).sorted().toList();
+      return tmp.filter(p -> p.getFileName().toString().startsWith(ours)).sorted().toList();
     }
   }
 }

@@ -103,13 +103,7 @@ class LazyMatchingTest {
     Files.delete(layout.deviceDir("0000:00:03.0").resolve("modalias"));
     Files.writeString(layout.deviceDir("0000:00:04.0").resolve("modalias"), "pci:v00001AF4d00001041\n");
     List<String> reads = new ArrayList<>();
-    Host host = new Host(root, new ForwardingSysfs(new RootSysfs(new ConfinedRoot(root))) {
-      @Override
-      public Optional<String> read(String path) {
-        reads.add(path.substring(path.lastIndexOf('/') + 1));
-        return super.read(path);
-      }
-    }, new RecordedModules());
+    Host host = recording(root, reads, false);
     Set<MatchKey> ids = EnumSet.of(MatchKey.VENDOR, MatchKey.DEVICE, MatchKey.SUBSYSTEM_VENDOR,
         MatchKey.SUBSYSTEM_DEVICE, MatchKey.CLASS);
     List<FactsReader.Device> devices = new FactsReader(host, "pci").read(ids, Map.of());
@@ -166,5 +160,52 @@ class LazyMatchingTest {
     assertEquals(bus + "0000:02:00.0", FactsReader.realDir(sysfs, bus + "0000:02:00.0"), "absolute: left as it is");
     assertEquals(bus + "0000:03:00.0", FactsReader.realDir(sysfs, bus + "0000:03:00.0"), "above /: left as it is");
     assertEquals(bus + "0000:04:00.0", FactsReader.realDir(sysfs, bus + "0000:04:00.0"), "no link");
+  }
+
+  @Test
+  void aDecisionReadsNoFactItsRulesDidNotAskFor() throws IOException {
+    Path root = Files.createDirectories(base.resolve("decided"));
+    RootLayout layout = new RootLayout(root).device("0000:00:02.0", 0x10de, 0x2204, 0x030000, "(null)", "nvidia")
+        .device("0000:00:03.0", 0x8086, 0x154c, 0x020000, "(null)", null);
+    Files.writeString(layout.deviceDir("0000:00:02.0").resolve("numa_node"), "0\n");
+    List<String> reads = new ArrayList<>();
+    Host host = recording(root, reads, true);
+    // The second rule asks for the NUMA node, but only of one Intel device: the GPU's is never asked for.
+    RuleSet rules = new RuleSet(List.of(RuleParserTest.rule("Vendor=10de", "Driver=vfio"),
+        RuleParserTest.rule("Vendor=8086\nDevice=1111\nNumaNode=0", "Driver=vfio")), List.of(), List.of(), List.of());
+    List<Decision> decisions = Decisions.of(host, "pci", rules);
+    assertEquals(List.of("0000:00:02.0"), decisions.stream().map(Decision::address).toList());
+    assertEquals("nvidia", decisions.get(0).hostDriver());
+    assertFalse(reads.contains("numa_node"), "read: " + reads);
+    assertFalse(reads.contains("physfn"), "read: " + reads);
+  }
+
+  @Test
+  void aVfsIndexIsItsFirstPlaceAmongItsPfsVfs() {
+    List<String> vfs = List.of("0000:02:00.1", "0000:02:00.2", "0000:02:00.1", "0000:02:00.3");
+    Map<String, Integer> index = FactsReader.indexes(vfs);
+    for (String vf : vfs) {
+      assertEquals(vfs.indexOf(vf), index.get(vf), vf);
+    }
+    assertEquals(null, index.get("0000:02:00.4"));
+  }
+
+  /** A host on {@code root} that notes the name of each file read (and, with {@code links}, each link read). */
+  private static Host recording(Path root, List<String> reads, boolean links) {
+    return new Host(root, new ForwardingSysfs(new RootSysfs(new ConfinedRoot(root))) {
+      @Override
+      public Optional<String> read(String path) {
+        reads.add(path.substring(path.lastIndexOf('/') + 1));
+        return super.read(path);
+      }
+
+      @Override
+      public Optional<String> linkName(String path) {
+        if (links) {
+          reads.add(path.substring(path.lastIndexOf('/') + 1));
+        }
+        return super.linkName(path);
+      }
+    }, new RecordedModules());
   }
 }

@@ -199,4 +199,42 @@ class ConfinedRootTest {
         () -> assertThrows(RefusedFileException.class, () -> root.read("/run/fifo", SizeLimit.kib(4, "a test file"))));
     assertEquals("/run/fifo: a FIFO, not a regular file", e.getMessage());
   }
+
+  /** locate finds what resolving and then looking at the result without following finds, in one walk. */
+  @Test
+  void locateSeesWhatResolvingAndThenLookingSees() throws IOException {
+    Path r = Files.createDirectories(base.resolve("located"));
+    Files.createDirectories(r.resolve("etc/d/sub"));
+    Files.writeString(r.resolve("etc/d/file"), "x\n");
+    Files.createSymbolicLink(r.resolve("etc/d/abs"), Path.of("/etc/d/file"));
+    Files.createSymbolicLink(r.resolve("etc/d/rel"), Path.of("sub/../file"));
+    Files.createSymbolicLink(r.resolve("etc/d/dangling"), Path.of("nowhere"));
+    Files.createSymbolicLink(r.resolve("etc/d/up"), Path.of("../../../../etc/d/sub"));
+    Files.createSymbolicLink(r.resolve("etc/linkdir"), Path.of("d"));
+    for (ConfinedRoot root : new ConfinedRoot[] {new ConfinedRoot(r), new ConfinedRoot(Path.of("/"))}) {
+      String at = root.root().getParent() == null ? r.toString() : "";
+      for (String path : new String[] {"/etc/d/file", "/etc/d/abs", "/etc/d/rel", "/etc/d/dangling", "/etc/d/up",
+          "/etc/d/sub", "/etc/d/absent", "/etc/absent/file", "/etc/linkdir/file", "/etc/linkdir/absent", "/etc/d",
+          "/etc/d/file/.."}) {
+        String p = at + path;
+        if (!at.isEmpty() && (path.equals("/etc/d/abs") || path.equals("/etc/d/up"))) {
+          continue; // under / these lead out of the test's directory
+        }
+        Path resolved = root.resolve(p);
+        boolean there = Files.exists(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.util.Optional<ConfinedRoot.Located> found = root.locate(p);
+        assertEquals(there, found.isPresent(), p);
+        if (there) {
+          assertEquals(resolved, found.get().path(), p);
+          assertEquals(Files.isRegularFile(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+              found.get().attributes().isRegularFile(), p);
+          assertEquals(Files.isDirectory(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+              found.get().attributes().isDirectory(), p);
+        }
+        java.util.Optional<ConfinedRoot.Located> again = root.locate(p);
+        assertEquals(found.map(ConfinedRoot.Located::path), again.map(ConfinedRoot.Located::path), "again: " + p);
+        assertEquals(found.map(f -> f.attributes().fileKey()), again.map(f -> f.attributes().fileKey()), p);
+      }
+    }
+  }
 }
