@@ -96,6 +96,7 @@ final class RulesCommand extends Command {
       case NOTHING -> d.takenWith().isPresent() && d.blocked().isEmpty() ? "moves with " + d.takenWith().get()
           : d.rule().map(Rule::keepsHostDriver).orElse(false) ? "keeps its host driver" : "left alone";
     });
+    r.why().ifPresent(w -> b.append(" (").append(w).append(')'));
     b.append(r.inEffect() ? ", in effect" : ", not in effect");
     r.problems().forEach(p -> b.append("; ").append(p));
     return b.toString();
@@ -114,6 +115,7 @@ final class RulesCommand extends Command {
     m.put("inEffect", r.inEffect());
     m.put("refused", r.refused());
     m.put("problems", r.problems());
+    m.put("why", r.why().orElse(null));
     return m;
   }
 

@@ -2,6 +2,7 @@ package io.vfioctl.rules;
 
 import io.vfioctl.core.Glob;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One {@code [Match]} line: the device passes when any of {@code values} matches its fact, or,
@@ -27,9 +28,31 @@ public record Condition(MatchKey key, List<String> values, boolean negated, int 
       case PHYSICAL_FUNCTION -> d.physfn().isPresent() && any(d.physfn().get());
       case VIRTUAL_FUNCTION_INDEX -> d.vfIndex().isPresent() && inRanges(d.vfIndex().getAsInt());
       case PHYSICAL_INTERFACE -> anyOf(d.pfInterfaces());
-      case DRIVER -> anyOf(d.drivers());
+      case DRIVER -> byDriver(d) || byDefaultDriver(d);
       case NUMA_NODE -> any(d.numaNode());
     };
+  }
+
+  /**
+   * Whether a value names the device's default host driver; asked only when its current (or
+   * recorded) driver matched none, so that the modules.alias it may take is read only then.
+   */
+  public boolean byDefaultDriver(Facts d) {
+    Optional<DefaultDriver> dflt = d.defaultDriver();
+    if (dflt.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (dflt.get().matches(values.get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a value names one of the device's current or recorded drivers. */
+  public boolean byDriver(Facts d) {
+    return anyOf(d.drivers());
   }
 
   private boolean anyOf(List<String> facts) {

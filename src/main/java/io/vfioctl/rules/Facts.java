@@ -23,6 +23,13 @@ public interface Facts {
 
   List<String> drivers();
 
+  /**
+   * The host driver that would claim it, for a device with no host driver: none bound, or a VFIO
+   * driver (or an override) holds it and no record names the one before. Empty otherwise, and
+   * when that cannot be told (no modalias, no modules.alias, no alias matching).
+   */
+  Optional<DefaultDriver> defaultDriver();
+
   String numaNode();
 
   Optional<String> physfn();

@@ -2,9 +2,12 @@ package io.vfioctl.rules;
 
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
+import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.Text;
+import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
+import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +29,9 @@ public final class FactsReader {
   private final Map<String, Map<String, Integer>> vfIndexes = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
   private final Map<String, String> pfDirs = new HashMap<>();
+  /** Each default host driver found, by modalias; modules.alias is read at the first. */
+  private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
+  private VfioResolver modules;
 
   public FactsReader(Host host, String bus) {
     this.host = host;
@@ -121,6 +127,22 @@ public final class FactsReader {
     ids[MatchKey.CLASS.ordinal()] = classCode.toLowerCase(Locale.ROOT);
   }
 
+  /** The host driver whose {@code pci:} alias matches {@code modalias}, found once per modalias. */
+  private Optional<DefaultDriver> defaultDriverOf(String modalias) {
+    Optional<DefaultDriver> known = defaultDrivers.get(modalias);
+    if (known == null) {
+      modules = modules == null ? new VfioResolver(host) : modules;
+      try {
+        known = modules.hostDriverFor(modalias)
+            .map(m -> new DefaultDriver(m, modules.registeredDriver(m).orElse("")));
+      } catch (VfioctlException e) { // no modules.alias: not known, so no value names it
+        known = Optional.empty();
+      }
+      defaultDrivers.put(modalias, known);
+    }
+    return known;
+  }
+
   private static boolean field(String modalias, int at, String name) {
     return modalias.startsWith(name, at);
   }
@@ -136,7 +158,9 @@ public final class FactsReader {
     private final String[] ids = new String[KEYS];
     /** Whether the IDs were looked for in modalias: one read for all five, where their files take one each. */
     private boolean modaliasRead;
+    private String modalias = "";
     private List<String> drivers;
+    private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
     private List<String> pfInterfaces;
@@ -152,7 +176,7 @@ public final class FactsReader {
     /** All its facts that the rules ask about, read now. */
     public DeviceFacts facts() {
       return new DeviceFacts(address, vendor(), device(), subsystemVendor(), subsystemDevice(), classCode(),
-          drivers(), numaNode(), physfn(), vfIndex(), pfInterfaces());
+          drivers(), numaNode(), physfn(), vfIndex(), pfInterfaces(), defaultDriver());
     }
 
     @Override
@@ -212,6 +236,26 @@ public final class FactsReader {
     }
 
     @Override
+    public Optional<DefaultDriver> defaultDriver() {
+      if (defaultDriver == null) {
+        defaultDriver = Optional.empty();
+        if (keys.contains(MatchKey.DRIVER) && (before == null || before.isEmpty()) && !hasHostDriver()) {
+          readModalias();
+          if (modalias.startsWith("pci:")) {
+            defaultDriver = defaultDriverOf(modalias);
+          }
+        }
+      }
+      return defaultDriver;
+    }
+
+    /** Whether a driver other than a VFIO one holds it; see {@link io.vfioctl.device.Bindings#hostDriver}. */
+    private boolean hasHostDriver() {
+      List<String> found = drivers();
+      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !host.sysfs().exists(dir + "/vfio-dev");
+    }
+
+    @Override
     public Optional<String> physfn() {
       if (physfn == null) {
         physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
@@ -244,16 +288,21 @@ public final class FactsReader {
       if (!keys.contains(key)) {
         return "";
       }
-      if (!modaliasRead) {
-        modaliasRead = true;
-        host.sysfs().read(dir + "/modalias").ifPresent(m -> idsOf(m, ids));
-      }
+      readModalias();
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
         id = host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse("");
         ids[key.ordinal()] = id;
       }
       return id;
+    }
+
+    private void readModalias() {
+      if (!modaliasRead) {
+        modaliasRead = true;
+        modalias = host.sysfs().read(dir + "/modalias").orElse("");
+        idsOf(modalias, ids);
+      }
     }
   }
 }

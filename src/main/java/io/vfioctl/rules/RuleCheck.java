@@ -38,9 +38,11 @@ public final class RuleCheck {
    * @param target the driver it gets: resolved from the rule's word, empty for its host driver
    * @param inEffect whether it has that now
    * @param refused whether apply would refuse it (in use, without Force=yes)
+   * @param why what its rule matched that the device does not show: its default host driver, for
+   *     a {@code Driver=} that matched no driver it has
    */
   public record Row(Decision decision, Decision.Action action, String target, boolean inEffect, boolean refused,
-      List<String> problems) {}
+      List<String> problems, Optional<String> why) {}
 
   public record Report(List<Row> rows, List<Rule> unmatched) {}
 
@@ -106,6 +108,15 @@ public final class RuleCheck {
       case RETURN -> false;
       case NOTHING -> true;
     };
-    return new Row(d, action, target, inEffect, refused, List.copyOf(problems));
+    return new Row(d, action, target, inEffect, refused, List.copyOf(problems), why(d));
+  }
+
+  private static Optional<String> why(Decision d) {
+    for (Condition c : d.rule().map(Rule::match).orElse(List.of())) {
+      if (c.key() == MatchKey.DRIVER && !c.negated() && !c.byDriver(d.device())) {
+        return d.device().defaultDriver().map(dflt -> "Driver= matched its default host driver " + dflt);
+      }
+    }
+    return Optional.empty();
   }
 }

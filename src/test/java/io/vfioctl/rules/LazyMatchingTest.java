@@ -48,6 +48,7 @@ class LazyMatchingTest {
     public String subsystemDevice() { return ask("subsystemDevice", d.subsystemDevice()); }
     public String classCode() { return ask("class", d.classCode()); }
     public List<String> drivers() { return ask("drivers", d.drivers()); }
+    public Optional<DefaultDriver> defaultDriver() { return ask("defaultDriver", d.defaultDriver()); }
     public String numaNode() { return ask("numaNode", d.numaNode()); }
     public Optional<String> physfn() { return ask("physfn", d.physfn()); }
     public OptionalInt vfIndex() { return ask("vfIndex", d.vfIndex()); }
