@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Reads from sysfs the facts of every device of a bus that the rules ask about, and no more. */
 public final class FactsReader {
@@ -31,12 +32,34 @@ public final class FactsReader {
   private final Map<String, String> pfDirs = new HashMap<>();
   /** Each default host driver found, by modalias; modules.alias is read at the first. */
   private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
-  private VfioResolver modules;
+  private final Function<String, Optional<DefaultDriver>> modules;
 
   public FactsReader(Host host, String bus) {
+    this(host, bus, fromModules(host));
+  }
+
+  /** @param modules finds the default host driver of a modalias; see {@link #fromModules} */
+  FactsReader(Host host, String bus, Function<String, Optional<DefaultDriver>> modules) {
     this.host = host;
     this.bus = bus;
     this.sriov = new Sriov(host);
+    this.modules = modules;
+  }
+
+  /**
+   * The default host driver of a modalias from the running kernel's modules.alias, read at the
+   * first call; nothing when that cannot be read.
+   */
+  static Function<String, Optional<DefaultDriver>> fromModules(Host host) {
+    VfioResolver resolver = new VfioResolver(host);
+    return modalias -> {
+      try {
+        return resolver.hostDriverFor(modalias)
+            .map(m -> new DefaultDriver(m, resolver.registeredDriver(m).orElse("")));
+      } catch (VfioctlException e) { // no modules.alias: not known, so no value names it
+        return Optional.empty();
+      }
+    };
   }
 
   /**
@@ -127,20 +150,9 @@ public final class FactsReader {
     ids[MatchKey.CLASS.ordinal()] = classCode.toLowerCase(Locale.ROOT);
   }
 
-  /** The host driver whose {@code pci:} alias matches {@code modalias}, found once per modalias. */
+  /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
   private Optional<DefaultDriver> defaultDriverOf(String modalias) {
-    Optional<DefaultDriver> known = defaultDrivers.get(modalias);
-    if (known == null) {
-      modules = modules == null ? new VfioResolver(host) : modules;
-      try {
-        known = modules.hostDriverFor(modalias)
-            .map(m -> new DefaultDriver(m, modules.registeredDriver(m).orElse("")));
-      } catch (VfioctlException e) { // no modules.alias: not known, so no value names it
-        known = Optional.empty();
-      }
-      defaultDrivers.put(modalias, known);
-    }
-    return known;
+    return defaultDrivers.computeIfAbsent(modalias, modules);
   }
 
   private static boolean field(String modalias, int at, String name) {
