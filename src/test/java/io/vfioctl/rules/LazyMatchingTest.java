@@ -182,6 +182,60 @@ class LazyMatchingTest {
   }
 
   @Test
+  void theDefaultHostDriverIsAskedOnlyWhenNoDriverOfTheDeviceMatched() {
+    Rule r = RuleParserTest.rule("Driver=nvidia\nVendor=10de", "Driver=vfio");
+    Asked onNvidia = new Asked(RuleParserTest.gpu());
+    assertTrue(r.matches(onNvidia));
+    assertEquals(List.of("vendor", "drivers"), onNvidia.asked);
+    DeviceFacts g = RuleParserTest.gpu();
+    Asked unbound = new Asked(new DeviceFacts(g.address(), g.vendor(), g.device(), g.subsystemVendor(),
+        g.subsystemDevice(), g.classCode(), List.of(), g.numaNode(), g.physfn(), g.vfIndex(), g.pfInterfaces(),
+        Optional.of(new DefaultDriver("nvidia", ""))));
+    assertTrue(r.matches(unbound));
+    assertEquals(List.of("vendor", "drivers", "defaultDriver"), unbound.asked);
+  }
+
+  @Test
+  void modulesAliasIsLookedAtOnlyForADriverKeyReachedOnADeviceWithoutAHostDriver() throws IOException {
+    Path root = Files.createDirectories(base.resolve("defaults"));
+    new RootLayout(root).kernel("6.12.0-sim", "alias pci:v000010DEd*sv*sd*bc*sc*i* nouveau\n"
+            + "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n")
+        .device("0000:00:02.0", 0x10de, 0x2204, 0x030000, "(null)", "nvidia")
+        .device("0000:00:03.0", 0x10de, 0x2204, 0x030000, "(null)", null)
+        .device("0000:00:04.0", 0x10de, 0x2204, 0x030000, "vfio-pci", "vfio-pci")
+        .device("0000:00:05.0", 0x8086, 0x100e, 0x020000, "(null)", null);
+    Host host = recording(root, new ArrayList<>(), false);
+    List<String> looked = new ArrayList<>();
+    java.util.function.Function<String, Optional<DefaultDriver>> modules = FactsReader.fromModules(host);
+    java.util.function.Function<String, Optional<DefaultDriver>> counting = m -> {
+      looked.add(m);
+      return modules.apply(m);
+    };
+    RuleSet noDriverKey = new RuleSet(List.of(RuleParserTest.rule("Vendor=10de\nClass=display", "Driver=vfio"),
+        RuleParserTest.rule("Address=*\nDevice=!1111", "Driver=none")), List.of(), List.of(), List.of());
+    assertEquals(List.of("0000:00:02.0", "0000:00:03.0", "0000:00:04.0", "0000:00:05.0"),
+        matched(host, noDriverKey, counting));
+    assertEquals(List.of(), looked, "no Driver= key: modules.alias is not read");
+    RuleSet onlyForIntel = new RuleSet(List.of(RuleParserTest.rule("Vendor=8086\nDriver=e1000", "Driver=vfio"),
+        RuleParserTest.rule("Address=0000:00:02.0\nDriver=nvidia", "Driver=vfio")), List.of(), List.of(), List.of());
+    assertEquals(List.of("0000:00:02.0", "0000:00:05.0"), matched(host, onlyForIntel, counting));
+    assertEquals(1, looked.size(), "only the Intel device without a driver: " + looked);
+    looked.clear();
+    RuleSet nouveau = new RuleSet(List.of(RuleParserTest.rule("Vendor=10de\nDriver=nouveau", "Driver=vfio")), List.of(),
+        List.of(), List.of());
+    assertEquals(List.of("0000:00:03.0", "0000:00:04.0"), matched(host, nouveau, counting));
+    assertEquals(1, looked.size(), "the two NVIDIA devices without a host driver share one modalias: " + looked);
+  }
+
+  /** The devices some rule of {@code rules} matches. */
+  private static List<String> matched(Host host, RuleSet rules,
+      java.util.function.Function<String, Optional<DefaultDriver>> modules) {
+    RuleMatcher matcher = rules.matcher();
+    return new FactsReader(host, "pci", modules).read(rules.keysUsed(), Map.of()).stream()
+        .filter(d -> !matcher.matching(d).isEmpty()).map(FactsReader.Device::address).toList();
+  }
+
+  @Test
   void aVfsIndexIsItsFirstPlaceAmongItsPfsVfs() {
     List<String> vfs = List.of("0000:02:00.1", "0000:02:00.2", "0000:02:00.1", "0000:02:00.3");
     Map<String, Integer> index = FactsReader.indexes(vfs);

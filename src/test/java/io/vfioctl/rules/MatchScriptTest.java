@@ -27,7 +27,7 @@ class MatchScriptTest {
   private static final String[] EVALUATED = {"Vendor", "Device", "SubsystemVendor", "SubsystemDevice", "Class",
       "Address", "PhysicalFunction", "NumaNode"};
   private static final String[] OTHERS = {"Driver=nvme", "PhysicalInterface=ens*",
-      "Driver=!e1000*"};
+      "Driver=!e1000*", "Driver=xhci-pci", "Driver=!xhci_hcd nvme"};
 
   @TempDir
   Path dir;
@@ -159,10 +159,14 @@ class MatchScriptTest {
       Files.createSymbolicLink(d.resolve("physfn"), Path.of("../" + name));
       physfn = io.vfioctl.core.PciAddress.isValid(name) ? Optional.of(name) : Optional.empty();
     }
-    return new DeviceFacts(address, facts[0], facts[1], facts[2], facts[3], facts[4],
-        r.nextBoolean() ? List.of("e1000e") : List.of(), numa, physfn,
+    List<String> drivers = r.nextBoolean() ? List.of("e1000e") : List.of();
+    // A device without a host driver may have a default one, which the sh cannot know.
+    Optional<DefaultDriver> byDefault = !drivers.isEmpty() || r.nextBoolean() ? Optional.empty()
+        : Optional.of(r.nextBoolean() ? new DefaultDriver("xhci_pci", r.nextBoolean() ? "xhci_hcd" : "")
+        : new DefaultDriver("nvme", "nvme"));
+    return new DeviceFacts(address, facts[0], facts[1], facts[2], facts[3], facts[4], drivers, numa, physfn,
         physfn.isPresent() ? OptionalInt.of(r.nextInt(4)) : OptionalInt.empty(),
-        physfn.isPresent() ? List.of("ens1f0") : List.of());
+        physfn.isPresent() ? List.of("ens1f0") : List.of(), byDefault);
   }
 
   private static List<String> sh(Path cwd, String script) throws Exception {

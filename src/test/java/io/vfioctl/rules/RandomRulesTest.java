@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 class RandomRulesTest {
   private static final String[] VENDORS = {"10de", "8086", "1002", "15b3"};
   private static final String[] CLASSES = {"030000", "030200", "040300", "020000", "010802", "0c0330"};
-  private static final String[] DRIVERS = {"nvidia", "e1000e", "ice", "iavf", "nvme", "snd_hda_intel"};
+  private static final String[] DRIVERS = {"nvidia", "e1000e", "ice", "iavf", "nvme", "snd_hda_intel", "xhci-pci",
+      "xhci_hcd", "virtio-pci", "virtio_pci", "snd-hda-intel"};
+  /** Default host drivers: each a module, and the driver it registers once loaded (empty: not loaded). */
+  private static final String[][] DEFAULTS = {{"xhci_pci", "xhci_hcd"}, {"xhci_pci", ""}, {"virtio_pci", "virtio-pci"},
+      {"snd_hda_intel", "snd_hda_intel"}, {"nvme", ""}};
   private static final String[] NETS = {"ens1f0", "ens1f1", "eno1"};
   private static final String[][] WORDS = {{"storage", "01"}, {"network", "02"}, {"display", "03"},
       {"multimedia", "04"}, {"serial", "0c"}};
@@ -67,11 +71,14 @@ class RandomRulesTest {
     for (int i = 0; i < 12; i++) {
       String address = String.format("0000:%02x:%02x.%x", r.nextInt(4), r.nextInt(3), r.nextInt(8));
       boolean isVf = r.nextInt(3) == 0;
+      List<String> drivers = r.nextBoolean() ? List.of(pick(r, DRIVERS)) : List.of();
+      String[] byDefault = drivers.isEmpty() && r.nextBoolean() ? pick(r, DEFAULTS) : null;
       host.add(new DeviceFacts(address, pick(r, VENDORS), String.format("%04x", r.nextInt(4) * 0x1111),
-          pick(r, VENDORS), "0000", pick(r, CLASSES), r.nextBoolean() ? List.of(pick(r, DRIVERS)) : List.of(),
+          pick(r, VENDORS), "0000", pick(r, CLASSES), drivers,
           String.valueOf(r.nextInt(2)), isVf ? Optional.of(String.format("0000:%02x:00.0", r.nextInt(4)))
           : Optional.empty(), isVf ? OptionalInt.of(r.nextInt(10)) : OptionalInt.empty(),
-          isVf ? List.of(pick(r, NETS)) : List.of()));
+          isVf ? List.of(pick(r, NETS)) : List.of(),
+          Optional.ofNullable(byDefault).map(m -> new DefaultDriver(m[0], m[1]))));
     }
     return host;
   }
@@ -124,7 +131,9 @@ class RandomRulesTest {
         case "Device" -> glob(pad(hex(v)), d.device());
         case "Class" -> glob(word(v), d.classCode());
         case "Address" -> glob(v, d.address());
-        case "Driver" -> d.drivers().stream().anyMatch(x -> glob(v, x));
+        case "Driver" -> d.drivers().stream().anyMatch(x -> glob(v, x)) || d.defaultDriver().isPresent()
+            && (!d.defaultDriver().get().driver().isEmpty() && glob(v, d.defaultDriver().get().driver())
+            || moduleGlob(v, d.defaultDriver().get().module()));
         case "NumaNode" -> v.equals(d.numaNode());
         case "PhysicalFunction" -> d.physfn().isPresent() && glob(v, d.physfn().get());
         case "PhysicalInterface" -> d.pfInterfaces().stream().anyMatch(x -> glob(v, x));
@@ -132,6 +141,20 @@ class RandomRulesTest {
       };
     }
     return any != w.negated();
+  }
+
+  /** A glob over a module name, in which - and _ are one character (the values drawn have no [...]). */
+  private static boolean moduleGlob(String pattern, String module) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(switch (c) {
+        case '*' -> ".*";
+        case '?' -> ".";
+        case '-', '_' -> "[-_]";
+        default -> Pattern.quote(String.valueOf(c));
+      });
+    }
+    return module.matches(regex.toString());
   }
 
   private static boolean inRanges(String v, int index) {
