@@ -200,7 +200,7 @@ class LazyMatchingTest {
     Path root = Files.createDirectories(base.resolve("defaults"));
     new RootLayout(root).kernel("6.12.0-sim", "alias pci:v000010DEd*sv*sd*bc*sc*i* nouveau\n"
             + "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n")
-        .device("0000:00:02.0", 0x10de, 0x2204, 0x030000, "(null)", "nvidia")
+        .device("0000:00:02.0", 0x10de, 0x2206, 0x030000, "(null)", "nvidia")
         .device("0000:00:03.0", 0x10de, 0x2204, 0x030000, "(null)", null)
         .device("0000:00:04.0", 0x10de, 0x2204, 0x030000, "vfio-pci", "vfio-pci")
         .device("0000:00:05.0", 0x8086, 0x100e, 0x020000, "(null)", null);
@@ -224,7 +224,7 @@ class LazyMatchingTest {
     RuleSet nouveau = new RuleSet(List.of(RuleParserTest.rule("Vendor=10de\nDriver=nouveau", "Driver=vfio")), List.of(),
         List.of(), List.of());
     assertEquals(List.of("0000:00:03.0", "0000:00:04.0"), matched(host, nouveau, counting));
-    assertEquals(1, looked.size(), "the two NVIDIA devices without a host driver share one modalias: " + looked);
+    assertEquals(1, looked.size(), "not the one nvidia holds; the two without a host driver share one modalias: " + looked);
   }
 
   /** The devices some rule of {@code rules} matches. */
