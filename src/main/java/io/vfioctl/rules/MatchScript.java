@@ -9,8 +9,8 @@ import java.util.Optional;
  * device that appears ({@link #of}), so that a device no rule can bind starts no JVM; and the
  * initramfs's early script, which decides devices before udev (the {@code early} package). Both
  * decide from the device's sysfs directory alone: the IDs, the class, the address, the PF and the
- * NUMA node. A key the sh cannot evaluate (the interface of the PF, the VF's index, the driver, current or default)
- * makes a rule's function answer "unknown" when its other keys hold: the hot-plug matcher takes
+ * NUMA node. A key the sh cannot evaluate (the interface of the PF, the VF's index, the driver,
+ * current or default) makes a rule's function answer "unknown" when its other keys hold: the hot-plug matcher takes
  * that as a yes (it may say yes where no rule binds, never no where one does), the early script
  * leaves the device to the boot unit. Every value it holds passed {@link MatchValues}: hex digits,
  * {@code :}, {@code .} and glob characters, nothing the shell would read as anything else.
