@@ -134,8 +134,9 @@ public final class FactsReader {
     private final String before;
     /** Each ID read so far, by {@link MatchKey#ordinal}. */
     private final String[] ids = new String[KEYS];
-    /** Whether the IDs were looked for in modalias: one read for all five, where their files take one each. */
-    private boolean modaliasRead;
+    /** The modalias file as read (empty when it could not be), null before: one read for all five IDs. */
+    private Optional<String> modalias;
+    private boolean idsParsed;
     private List<String> drivers;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -240,13 +241,21 @@ public final class FactsReader {
       return pfInterfaces;
     }
 
+    /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
+    public Optional<String> modalias() {
+      if (modalias == null) {
+        modalias = host.sysfs().read(dir + "/modalias");
+      }
+      return modalias;
+    }
+
     private String id(MatchKey key, String file) {
       if (!keys.contains(key)) {
         return "";
       }
-      if (!modaliasRead) {
-        modaliasRead = true;
-        host.sysfs().read(dir + "/modalias").ifPresent(m -> idsOf(m, ids));
+      if (!idsParsed) {
+        idsParsed = true;
+        modalias().ifPresent(m -> idsOf(m, ids));
       }
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
