@@ -173,8 +173,10 @@ final class Planner {
     try {
       host.modules().load(module);
     } catch (ModuleLoadException e) {
+      targets.forgetModules();
       throw new VfioctlException(targets.moduleRefused(paths, word, module, e.getMessage()));
     }
+    targets.forgetModules();
   }
 
   private static int firstWrite(List<Action> steps) {

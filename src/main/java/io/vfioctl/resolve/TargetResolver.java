@@ -37,8 +37,16 @@ public final class TargetResolver {
    * drivers whose module name differs).
    */
   public Target resolve(DevicePaths device, String word) throws VfioctlException {
+    return resolve(device, word, null);
+  }
+
+  /**
+   * As {@link #resolve(DevicePaths, String)}, with the device's {@code modalias} as the caller read
+   * it (empty when it could not be); null to read it when needed.
+   */
+  public Target resolve(DevicePaths device, String word, Optional<String> modalias) throws VfioctlException {
     if (word.equals(BEST_VFIO)) {
-      VfioResolver.Resolution r = vfio.resolve(device);
+      VfioResolver.Resolution r = vfio.resolve(device, modalias);
       r.warning().ifPresent(log::warn);
       r.ambiguity().ifPresent(log::warn);
       VfioResolver.Choice best = r.best();
@@ -50,6 +58,11 @@ public final class TargetResolver {
     }
     refuseModuleName(device, word);
     return new Target(word, Optional.of(word));
+  }
+
+  /** To be told when a module was loaded (or modprobe tried): which are loaded, and their drivers, is read again. */
+  public void forgetModules() {
+    vfio.forgetModules();
   }
 
   /** After its module is loaded, the driver's authoritative name from sysfs. */

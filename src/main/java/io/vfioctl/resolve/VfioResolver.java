@@ -35,6 +35,12 @@ public final class VfioResolver {
 
   private final Host host;
   private final Map<String, VfioRanking.Result> rankings = new HashMap<>();
+  /**
+   * Per module, whether it is loaded and the driver it registers, looked up once a call (rows of
+   * {@code rules check} ask for the same few modules again and again) until {@link #forgetModules}.
+   */
+  private final Map<String, Boolean> loaded = new HashMap<>();
+  private final Map<String, Optional<String>> registered = new HashMap<>();
   private List<VfioAlias> aliases;
   private List<VfioAlias> hostAliases;
   private String kernel;
@@ -64,12 +70,21 @@ public final class VfioResolver {
   }
 
   public Resolution resolve(DevicePaths device) throws VfioctlException {
+    return resolve(device, null);
+  }
+
+  /**
+   * As {@link #resolve(DevicePaths)}, with what the device's {@code modalias} file held when the
+   * caller read it (empty when it could not be read); null to read it now.
+   */
+  public Resolution resolve(DevicePaths device, Optional<String> modaliasRead) throws VfioctlException {
     DeviceName name = device.device();
     if (!name.bus().equals(DeviceName.PCI)) {
       throw new VfioctlException("vfio is for PCI devices; " + name.bus() + " device " + name
           + " needs a driver name instead (vfio-platform, for instance)");
     }
-    String modalias = host.sysfs().read(device.file("modalias")).filter(s -> !s.isEmpty()).orElseThrow(
+    Optional<String> read = modaliasRead != null ? modaliasRead : host.sysfs().read(device.file("modalias"));
+    String modalias = read.filter(s -> !s.isEmpty()).orElseThrow(
         () -> new VfioctlException("device " + device.device() + " has no modalias, so no VFIO driver can be chosen; "
             + "force one with: vfioctl set-override " + device.device() + " vfio-pci"));
     return resolve(device.device().name(), modalias);
@@ -182,7 +197,18 @@ public final class VfioResolver {
   }
 
   private boolean isLoaded(String module) {
-    return host.sysfs().exists("/sys/module/" + module);
+    Boolean known = loaded.get(module);
+    if (known == null) {
+      known = host.sysfs().exists("/sys/module/" + module);
+      loaded.put(module, known);
+    }
+    return known;
+  }
+
+  /** Forgets which modules are loaded and what they register: one was loaded just now. */
+  public void forgetModules() {
+    loaded.clear();
+    registered.clear();
   }
 
   /**
@@ -190,12 +216,18 @@ public final class VfioResolver {
    * a name that could not be a driver's (in a hostile root) is passed over.
    */
   public Optional<String> registeredDriver(String module) {
-    for (String entry : host.sysfs().list("/sys/module/" + module + "/drivers")) {
-      if (entry.startsWith("pci:") && Names.isComponent(entry.substring(4))) {
-        return Optional.of(entry.substring(4));
+    Optional<String> known = registered.get(module);
+    if (known == null) {
+      known = Optional.empty();
+      for (String entry : host.sysfs().list("/sys/module/" + module + "/drivers")) {
+        if (entry.startsWith("pci:") && Names.isComponent(entry.substring(4))) {
+          known = Optional.of(entry.substring(4));
+          break;
+        }
       }
+      registered.put(module, known);
     }
-    return Optional.empty();
+    return known;
   }
 
   /**

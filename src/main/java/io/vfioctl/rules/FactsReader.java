@@ -168,9 +168,9 @@ public final class FactsReader {
     private final String before;
     /** Each ID read so far, by {@link MatchKey#ordinal}. */
     private final String[] ids = new String[KEYS];
-    /** Whether the IDs were looked for in modalias: one read for all five, where their files take one each. */
-    private boolean modaliasRead;
-    private String modalias = "";
+    /** The modalias file as read (empty when it could not be), null before: one read for all five IDs. */
+    private Optional<String> modalias;
+    private boolean idsParsed;
     private List<String> drivers;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
@@ -252,9 +252,9 @@ public final class FactsReader {
       if (defaultDriver == null) {
         defaultDriver = Optional.empty();
         if (keys.contains(MatchKey.DRIVER) && (before == null || before.isEmpty()) && !hasHostDriver()) {
-          readModalias();
-          if (modalias.startsWith("pci:")) {
-            defaultDriver = defaultDriverOf(modalias);
+          String m = modalias().orElse("");
+          if (m.startsWith("pci:")) {
+            defaultDriver = defaultDriverOf(m);
           }
         }
       }
@@ -296,25 +296,28 @@ public final class FactsReader {
       return pfInterfaces;
     }
 
+    /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
+    public Optional<String> modalias() {
+      if (modalias == null) {
+        modalias = host.sysfs().read(dir + "/modalias");
+      }
+      return modalias;
+    }
+
     private String id(MatchKey key, String file) {
       if (!keys.contains(key)) {
         return "";
       }
-      readModalias();
+      if (!idsParsed) {
+        idsParsed = true;
+        modalias().ifPresent(m -> idsOf(m, ids));
+      }
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
         id = host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse("");
         ids[key.ordinal()] = id;
       }
       return id;
-    }
-
-    private void readModalias() {
-      if (!modaliasRead) {
-        modaliasRead = true;
-        modalias = host.sysfs().read(dir + "/modalias").orElse("");
-        idsOf(modalias, ids);
-      }
     }
   }
 }

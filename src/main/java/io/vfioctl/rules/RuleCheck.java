@@ -80,7 +80,10 @@ public final class RuleCheck {
     if (action == Decision.Action.BIND) {
       Rule rule = d.rule().orElseThrow();
       try {
-        target = targets.resolve(paths, rule.driver()).driver();
+        // The facts reader may have read its modalias already (for the IDs): not again.
+        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO)
+            && d.device() instanceof FactsReader.Device facts ? facts.modalias() : null;
+        target = targets.resolve(paths, rule.driver(), modalias).driver();
       } catch (VfioctlException e) {
         problems.add(e.getMessage());
         refused = true;

@@ -10,6 +10,7 @@ import io.vfioctl.cli.Main;
 import io.vfioctl.host.Host;
 import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.testing.MachineTest;
+import io.vfioctl.testing.TestMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,13 @@ import org.junit.jupiter.api.Test;
 class OneLookPerCallTest extends MachineTest {
   private int netListings;
   private int groupLookUps;
+  private final java.util.Map<String, Integer> looks = new java.util.TreeMap<>();
+
+  private void count(String path) {
+    if (path.startsWith("/sys/module/") || path.endsWith("/modalias")) {
+      looks.merge(path.substring(path.lastIndexOf('/', path.lastIndexOf('/') - 1) + 1), 1, Integer::sum);
+    }
+  }
 
   /** The simulated kernel, counting the listings of /sys/class/net. */
   private final class Counting extends ForwardingSysfs {
@@ -39,7 +47,20 @@ class OneLookPerCallTest extends MachineTest {
     }
 
     @Override
+    public boolean exists(String path) {
+      count(path);
+      return super.exists(path);
+    }
+
+    @Override
+    public java.util.Optional<String> read(String path) {
+      count(path);
+      return super.read(path);
+    }
+
+    @Override
     public List<String> list(String dir) {
+      count(dir);
       if (dir.equals("/sys/class/net")) {
         netListings++;
       }
@@ -85,5 +106,24 @@ class OneLookPerCallTest extends MachineTest {
     assertEquals(0, run("unset-override", "--group", FN0));
     assertEquals(0, run("set-override", NIC, "vfio-pci"));
     assertEquals(2, netListings, "the unset moves no device from a host driver: it looks at nothing");
+  }
+
+  @Test
+  void rulesCheckLooksAtEachModuleAndEachModaliasOnce() {
+    m.write("etc/vfioctl/bind.d/50-e1000.conf", "[Match]\nVendor=8086\n[Bind]\nDriver=vfio\n");
+    assertEquals(0, run("rules", "check"));
+    // Three e1000 functions, each resolved to vfio_pci: the module looked up once, each modalias read once.
+    assertEquals(1, looks.get("module/vfio_pci"));
+    assertEquals(1, looks.get("vfio_pci/drivers"));
+    for (String device : List.of(NIC, FN0, TestMachine.FN1)) {
+      assertEquals(1, looks.get(device + "/modalias"), device);
+    }
+  }
+
+  @Test
+  void aModuleLoadedDuringACallIsLookedAtAgain() {
+    assertEquals(0, run("set-override", TestMachine.EDU, "vfio"));
+    assertEquals("edu-vfio-variant", m.driver(TestMachine.EDU), "the driver the module registered when loaded");
+    assertEquals(2, looks.get("edu_vfio_pci/drivers"), "before loading it, and after");
   }
 }
