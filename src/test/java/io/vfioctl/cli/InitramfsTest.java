@@ -131,6 +131,11 @@ class InitramfsTest {
         + " now; returned it to its host driver"), r::toString);
     assertEquals(1, r.err().split("rebuild it: update-initramfs -u", -1).length - 1, r::toString);
     assertTrue(m.run("status", VIRTIO).out().contains("  early        no (the initramfs did not bind it)"));
+    Result why = m.run("status", NIC);
+    assertTrue(why.out().contains("\n  early        vfio-pci by the initramfs (saved override; e1000 unbound); returned to"
+        + " e1000 at boot: no saved override or rule selects it now, the initramfs is out of date (rebuild it:"
+        + " update-initramfs -u)\n"), why::toString);
+    assertTrue(m.run("status", "--json", NIC).out().contains("\"returned\": true"), "status --json says it was returned");
   }
 
   @Test
