@@ -19,6 +19,8 @@ stale_return() {
     n=$(grep -c "$E1000: the initramfs bound it to vfio-pci, but no saved override or rule selects it now" "$WORK/warned")
     [ "$n" = 1 ] || bad "the journal says $n times that $E1000 was returned, not once"
     grep 'out of date' "$WORK/warned" | grep -q 'update-initramfs -u' || bad "the warning does not name update-initramfs -u"
+    # the root disk's controller is no device the initramfs missed: no build would take it
+    grep 'out of date' "$WORK/warned" | grep -q "$ROOTDISK" && bad "the warning names $ROOTDISK as not bound by the initramfs"
     for a in "$(behind 4)" "$SATA" "$SMBUS"; do
         is_drv "$a" vfio-pci || bad "$a is on $(drv_of "$a"), not vfio-pci (saved override)"
     done

@@ -150,6 +150,16 @@ class InitramfsTest {
   }
 
   @Test
+  void theRootDisksControllerARuleSelectsIsNotNamedAsADeviceTheInitramfsMissed() throws Exception {
+    FakeRoot f = fake().persisted("pci-" + EDU, "vfio\n")
+        .file("etc/vfioctl/bind.d/50-sata.conf", "[Match]\nVendor=8086\nDevice=2922\n[Bind]\nDriver=vfio-pci\n")
+        .file("run/vfioctl/early/ran", "inputs " + "0".repeat(64) + "\nbuilder initramfs-tools\nkernel " + BUILT + "\n");
+    Result r = f.run("load-override", "--all");
+    assertTrue(r.err().contains("the initramfs is out of date: it was built from other saved overrides or rules; it did"
+        + " not bind " + EDU + " (bound now, after the host drivers); rebuild it: update-initramfs -u"), r::toString);
+  }
+
+  @Test
   void anInitramfsBuiltFromTheSameSelectionIsNotCalledOutOfDate() throws Exception {
     TestMachine m = new TestMachine(root);
     m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
