@@ -67,11 +67,16 @@ build_qemu_root() {
     echo "$key" >"$QROOT/.complete"
 }
 
+# The checkout's files the guest gets, relative to the checkout.
+checkout_files() {
+    (cd "$REPO" && find ansible test/fleet/guest-run test/fleet/guest.yml -type f ! -path '*/__pycache__/*' ! -name '*.pyc' | sort)
+}
+
 # The base plus vfioctl's package and the test machinery, as an ext4 image.
 build_image() { # deb
     local deb=$1 key root
     key=$( (basename "$BASE"; sha256sum <"$deb"; cat "$HERE/image.sh" "$REPO/test/vm/lib/checks.sh";
-            find "$HERE/guest" -type f | sort | xargs cat) | hash_of)
+            find "$HERE/guest" -type f | sort | xargs cat; (cd "$REPO" && checkout_files | xargs cat)) | hash_of)
     IMAGE=$TC/image-$key.ext4
     if [ -f "$IMAGE" ]; then say "image: cached ($IMAGE)"; return 0; fi
     say "image: base + $(basename "$deb") + test unit"
@@ -89,6 +94,9 @@ build_image() { # deb
     install -m 0644 "$REPO/test/vm/lib/checks.sh" "$HERE"/guest/lib.sh "$root/usr/lib/vmtest/"
     install -m 0644 "$HERE"/guest/batches/*.sh "$root/usr/lib/vmtest/batches/"
     install -m 0644 "$HERE/guest/vmtest.service" "$root/etc/systemd/system/"
+    # What a batch uses from the checkout (the Ansible collection and its guest playbook), in the
+    # checkout's layout under /usr/lib/vmtest/checkout.
+    checkout_files | while read -r f; do install -D -m "$(stat -c %a "$REPO/$f")" "$REPO/$f" "$root/usr/lib/vmtest/checkout/$f"; done
     ln -sf /etc/systemd/system/vmtest.service "$root/etc/systemd/system/multi-user.target.wants/vmtest.service"
     # What the first boot finds: saved overrides and binding rules (cp keeps the names with ':').
     cp -r "$HERE/guest/seed/." "$root/"

@@ -130,6 +130,12 @@ public final class Services {
     return record.run().map(ran -> record.taken());
   }
 
+  /** The command that rebuilds the initramfs whose early script ran at this boot; empty when none ran. */
+  public java.util.Optional<String> earlyRebuildCommand() {
+    return new io.vfioctl.host.EarlyRecord(host.files()).run()
+        .map(ran -> io.vfioctl.host.InitramfsBuilds.rebuildCommand(ran.builder()));
+  }
+
   private static final Log QUIET = new Log() {
     @Override
     public void debug(String message) {}

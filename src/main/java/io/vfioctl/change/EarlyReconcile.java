@@ -8,8 +8,10 @@ import io.vfioctl.host.EarlyRecord;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.InitramfsBuilds;
 import io.vfioctl.host.RuleOwnership;
+import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.rules.FactsReader;
 import io.vfioctl.rules.Rule;
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.sysfs.SysfsReadException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,8 +55,10 @@ public final class EarlyReconcile {
     Map<String, FactsReader.Device> devices = new TreeMap<>();
     new FactsReader(host, DeviceName.PCI).read(sel.rules().keysUsed(), Map.of()).forEach(d -> devices.put(d.address(), d));
     List<String> unknown = new ArrayList<>();
+    DeviceUse use = new DeviceUse(host);
     devices.forEach((address, d) -> {
-      if (!taken.containsKey(address) && sel.pick(d).isPresent()) {
+      Optional<Selection.Pick> pick = sel.pick(d);
+      if (!taken.containsKey(address) && pick.isPresent() && !refusedAtBuild(address, pick.get(), use)) {
         unknown.add(address);
       }
     });
@@ -98,6 +102,15 @@ public final class EarlyReconcile {
           + (unknown.isEmpty() ? "" : "; it did not bind " + String.join(", ", unknown) + " (bound now, after the"
           + " host drivers)") + "; rebuild it: " + command);
     }
+  }
+
+  /**
+   * A device no initramfs build takes (the root disk's controller, the console's GPU, without
+   * Force=yes): rebuilding would not bind it early, so it is not named as one the initramfs missed.
+   */
+  private static boolean refusedAtBuild(String address, Selection.Pick pick, DeviceUse use) {
+    return !pick.rule().map(Rule::force).orElse(false)
+        && !use.bootUses(DevicePaths.of(new DeviceName(DeviceName.PCI, address), Optional.empty())).isEmpty();
   }
 
   private Map<String, RuleOwnership.Owned> readOwned() throws VfioctlException {

@@ -30,7 +30,7 @@ final class StatusCommand extends Command {
   @Override
   int run(Invocation in) throws VfioctlException {
     run(in.services().status(), in.services().settings().bus(), in.options(), in.out(), in.services().ruleOwners(),
-        in.services().takenEarly());
+        in.services().takenEarly(), in.services().earlyRebuildCommand().orElse(""));
     return 0;
   }
 
@@ -39,7 +39,7 @@ final class StatusCommand extends Command {
    * @param early what the initramfs bound at this boot, by address; empty when no early script ran
    */
   static void run(StatusReader reader, String bus, Options o, PrintStream out, Map<String, String> owners,
-      Optional<Map<String, EarlyRecord.Taken>> ranEarly) throws VfioctlException {
+      Optional<Map<String, EarlyRecord.Taken>> ranEarly, String rebuild) throws VfioctlException {
     Map<String, EarlyRecord.Taken> early = ranEarly.orElse(Map.of());
     List<DeviceStatus> devices = new ArrayList<>();
     if (o.arguments().isEmpty()) {
@@ -54,7 +54,8 @@ final class StatusCommand extends Command {
       devices.forEach(d -> {
         Map<String, Object> row = json(d);
         row.put("rule", owners.get(d.address()));
-        row.put("bound_early", Optional.ofNullable(early.get(d.address())).map(StatusCommand::json));
+        row.put("bound_early", Optional.ofNullable(early.get(d.address()))
+            .map(t -> json(t, returned(d, owners.get(d.address()), t))));
         rows.add(row);
       });
       out.print(Json.write(Map.of("devices", rows)));
@@ -74,7 +75,9 @@ final class StatusCommand extends Command {
       }
       EarlyRecord.Taken taken = early.get(devices.get(i).address());
       if (ranEarly.isPresent()) {
-        line(out, "early", taken == null ? "no (the initramfs did not bind it)" : taken.describe());
+        line(out, "early", taken == null ? "no (the initramfs did not bind it)" : taken.describe()
+            + (returned(devices.get(i), rule, taken) ? taken.returned(devices.get(i).driver().orElse("no driver"), rebuild)
+            : ""));
       }
     }
   }
@@ -113,11 +116,17 @@ final class StatusCommand extends Command {
         .orElse("none") + ")";
   }
 
-  private static Map<String, Object> json(EarlyRecord.Taken t) {
+  /** Whether the boot path returned a device the initramfs took: it is elsewhere now, and nothing selects it. */
+  private static boolean returned(DeviceStatus d, String rule, EarlyRecord.Taken taken) {
+    return rule == null && d.saved().isEmpty() && !d.driver().equals(Optional.of(taken.driver()));
+  }
+
+  private static Map<String, Object> json(EarlyRecord.Taken t, boolean returned) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("driver", t.driver());
     m.put("host_driver", t.hostDriver().isEmpty() ? null : t.hostDriver());
     m.put("source", t.source());
+    m.put("returned", returned);
     return m;
   }
 

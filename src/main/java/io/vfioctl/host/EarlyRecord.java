@@ -44,6 +44,17 @@ public final class EarlyRecord {
       return source.equals(BY_OVERRIDE);
     }
 
+    /**
+     * Why a device this record says was taken is on {@code driver} now when no saved override or
+     * rule selects it: the boot path returned it, the initramfs being older than the change.
+     *
+     * @param rebuild the command that builds the initramfs again
+     */
+    public String returned(String driver, String rebuild) {
+      return "; returned to " + driver + " at boot: no saved override or rule selects it now, the initramfs is out of"
+          + " date (rebuild it: " + rebuild + ")";
+    }
+
     /** {@code vfio-pci by the initramfs (saved override; e1000 unbound)}. */
     public String describe() {
       return driver + " by the initramfs (" + (byOverride() ? "saved override" : "rule " + source)

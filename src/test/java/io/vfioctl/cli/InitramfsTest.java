@@ -131,6 +131,11 @@ class InitramfsTest {
         + " now; returned it to its host driver"), r::toString);
     assertEquals(1, r.err().split("rebuild it: update-initramfs -u", -1).length - 1, r::toString);
     assertTrue(m.run("status", VIRTIO).out().contains("  early        no (the initramfs did not bind it)"));
+    Result why = m.run("status", NIC);
+    assertTrue(why.out().contains("\n  early        vfio-pci by the initramfs (saved override; e1000 unbound); returned to"
+        + " e1000 at boot: no saved override or rule selects it now, the initramfs is out of date (rebuild it:"
+        + " update-initramfs -u)\n"), why::toString);
+    assertTrue(m.run("status", "--json", NIC).out().contains("\"returned\": true"), "status --json says it was returned");
   }
 
   @Test
@@ -142,6 +147,16 @@ class InitramfsTest {
     assertEquals("vfio-pci", m.driver(VIRTIO), r::toString);
     assertTrue(r.err().contains("the initramfs is out of date: it was built from other saved overrides or rules; it did"
         + " not bind " + VIRTIO + " (bound now, after the host drivers); rebuild it: dracut -f"), r::toString);
+  }
+
+  @Test
+  void theRootDisksControllerARuleSelectsIsNotNamedAsADeviceTheInitramfsMissed() throws Exception {
+    FakeRoot f = fake().persisted("pci-" + EDU, "vfio\n")
+        .file("etc/vfioctl/bind.d/50-sata.conf", "[Match]\nVendor=8086\nDevice=2922\n[Bind]\nDriver=vfio-pci\n")
+        .file("run/vfioctl/early/ran", "inputs " + "0".repeat(64) + "\nbuilder initramfs-tools\nkernel " + BUILT + "\n");
+    Result r = f.run("load-override", "--all");
+    assertTrue(r.err().contains("the initramfs is out of date: it was built from other saved overrides or rules; it did"
+        + " not bind " + EDU + " (bound now, after the host drivers); rebuild it: update-initramfs -u"), r::toString);
   }
 
   @Test
