@@ -42,6 +42,7 @@ public final class DomainHandover {
   private final OverrideEngine engine;
   private final VfioResolver vfio;
   private final DeviceLocator locator;
+  private final LibvirtDetachedList libvirtList;
 
   /**
    * @param engine what detaches and reattaches (its settings give dry run, force and no-IOMMU)
@@ -54,6 +55,7 @@ public final class DomainHandover {
     this.engine = engine;
     this.vfio = vfio;
     this.locator = new DeviceLocator(host, settings);
+    this.libvirtList = new LibvirtDetachedList(host);
   }
 
   /** The domain's devices as checked, and whether the guest can start. */
@@ -153,6 +155,12 @@ public final class DomainHandover {
 
   /** Where libvirt binds another driver than vfioctl chose. */
   private void libvirtNotes(Hostdev h, DevicePaths paths, String driver, List<String> notes) throws VfioctlException {
+    Optional<String> listedBy = libvirtList.listedBy(h.address().toString());
+    if (listedBy.isPresent()) {
+      notes.add("libvirt still counts it as detached by hand since domain " + listedBy.get() + " (managed='no') stopped:"
+          + " it will leave it on " + driver + " when this guest stops; restart libvirtd (or virtqemud) before starting"
+          + " this guest");
+    }
     if (!driver.equals(GENERIC)) {
       notes.add("libvirt 9 binds " + GENERIC + " to managed='yes' devices, not " + driver + "; with libvirt 9 use"
           + " managed='no' and let vfioctl prepare it");
@@ -342,6 +350,7 @@ public final class DomainHandover {
       List<String> present = listedAndDetached(key, domain);
       if (!present.isEmpty()) {
         session.reattachAll(present);
+        libvirtList.returned(key, domain, present, log);
       }
       try {
         host.domains().remove(key);

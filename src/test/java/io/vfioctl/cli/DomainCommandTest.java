@@ -202,6 +202,38 @@ class DomainCommandTest extends MachineTest {
     assertTrue(out.contains("  note         libvirt 9 binds vfio-pci to managed='yes' devices, not edu_vfio_pci;"), out);
   }
 
+  /**
+   * libvirt 11.3 (seen in test/vm/trixie's libvirt batch) lists a managed='no' device as detached by
+   * hand when its guest stops, after which the hook returns it; a managed='yes' guest with that
+   * device later is not returned at its stop, until the daemon restarts.
+   */
+  @Test
+  void checkNotesADeviceLibvirtStillCountsAsDetachedByHand() throws Exception {
+    String unmanaged = "<domain><name>first</name><devices><hostdev mode='subsystem' type='pci' managed='no'>"
+        + "<source><address domain='0' bus='0' slot='2' function='0'/></source></hostdev></devices></domain>";
+    String managed = unmanaged.replace("first", "second").replace("managed='no'", "managed='yes'");
+    String note = "  note         libvirt still counts it as detached by hand since domain first (managed='no') stopped:"
+        + " it will leave it on vfio-pci when this guest stops; restart libvirtd (or virtqemud) before starting this guest";
+    java.nio.file.Path pid = m.host().files().resolve("/run/libvirtd.pid");
+    java.nio.file.Files.createDirectories(pid.getParent());
+    java.nio.file.Files.writeString(pid, "42\n");
+    java.nio.file.Files.setLastModifiedTime(pid, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    assertTrue(!run(managed, "domain", "check", "-").out().contains("still counts"));
+    assertEquals(0, run(unmanaged, "domain", "prepare", "-").code());
+    assertTrue(!run(managed, "domain", "check", "-").out().contains("still counts"), "not before release");
+    assertEquals(0, run(unmanaged, "domain", "release", "-").code());
+    assertEquals("e1000", m.driver(NIC));
+    String out = run(managed, "domain", "check", "-").out();
+    assertTrue(out.contains(note), out);
+    // the daemon restarted since: its list is empty again
+    java.nio.file.Files.setLastModifiedTime(pid, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+        + 60_000));
+    assertTrue(!run(managed, "domain", "check", "-").out().contains("still counts"));
+    // no daemon running: nothing to say
+    java.nio.file.Files.delete(pid);
+    assertTrue(!run(managed, "domain", "check", "-").out().contains("still counts"));
+  }
+
   @Test
   void jsonCheckHasEveryField() {
     String out = run(DOMAIN, "--json", "domain", "check", "-").out();
