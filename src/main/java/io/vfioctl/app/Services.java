@@ -92,7 +92,7 @@ public final class Services {
   }
 
   public RuleApplier ruleApplier() {
-    return new RuleApplier(host, settings.bus(), log, engine());
+    return new RuleApplier(host, settings.bus(), log, engine(), vfio());
   }
 
   /**
@@ -116,7 +116,7 @@ public final class Services {
 
   /** The boot path's look at what the initramfs bound. */
   public io.vfioctl.change.EarlyReconcile earlyReconcile() {
-    return new io.vfioctl.change.EarlyReconcile(host, engine());
+    return new io.vfioctl.change.EarlyReconcile(host, engine(), vfio());
   }
 
   /** The line saying the initramfs does not reflect the saved overrides and rules, when it is so and enabled. */

@@ -1,6 +1,7 @@
 package io.vfioctl.change;
 
 import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.early.Selection;
@@ -9,9 +10,9 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.InitramfsBuilds;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.inuse.DeviceUse;
+import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.rules.FactsReader;
 import io.vfioctl.rules.Rule;
-import io.vfioctl.core.DevicePaths;
 import io.vfioctl.sysfs.SysfsReadException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,10 +33,13 @@ import java.util.function.Consumer;
 public final class EarlyReconcile {
   private final Host host;
   private final OverrideEngine engine;
+  private final VfioResolver vfio;
 
-  public EarlyReconcile(Host host, OverrideEngine engine) {
+  /** @param vfio the resolver {@code engine} asks, so that modules.alias is read once a call */
+  public EarlyReconcile(Host host, OverrideEngine engine, VfioResolver vfio) {
     this.host = host;
     this.engine = engine;
+    this.vfio = vfio;
   }
 
   /** @param warn told each line, once */
@@ -53,7 +57,7 @@ public final class EarlyReconcile {
     }
     Map<String, EarlyRecord.Taken> taken = record.taken();
     Map<String, FactsReader.Device> devices = new TreeMap<>();
-    new FactsReader(host, DeviceName.PCI).read(sel.rules().keysUsed(), Map.of()).forEach(d -> devices.put(d.address(), d));
+    new FactsReader(host, DeviceName.PCI, vfio).read(sel.rules().keysUsed(), Map.of()).forEach(d -> devices.put(d.address(), d));
     List<String> unknown = new ArrayList<>();
     DeviceUse use = new DeviceUse(host);
     devices.forEach((address, d) -> {

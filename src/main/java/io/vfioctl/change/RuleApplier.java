@@ -9,6 +9,7 @@ import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.preflight.Problem;
+import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
 import io.vfioctl.rules.MatchScript;
@@ -36,12 +37,15 @@ public final class RuleApplier {
   private final String bus;
   private final Log log;
   private final OverrideEngine engine;
+  private final VfioResolver vfio;
 
-  public RuleApplier(Host host, String bus, Log log, OverrideEngine engine) {
+  /** @param vfio the resolver {@code engine} asks, so that modules.alias is read once a call */
+  public RuleApplier(Host host, String bus, Log log, OverrideEngine engine, VfioResolver vfio) {
     this.host = host;
     this.bus = bus;
     this.log = log;
     this.engine = engine;
+    this.vfio = vfio;
   }
 
   /**
@@ -96,7 +100,7 @@ public final class RuleApplier {
       List<Decision> decisions;
       try {
         owned = new TreeMap<>(host.ruleOwnership().read());
-        decisions = Decisions.of(host, bus, rules);
+        decisions = Decisions.of(host, bus, rules, vfio);
       } catch (IOException e) {
         throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
       }

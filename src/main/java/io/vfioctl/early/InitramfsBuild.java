@@ -71,7 +71,8 @@ public final class InitramfsBuild {
     TargetKernel target = TargetKernel.read(host, kernel);
     Set<String> chosen = new LinkedHashSet<>(List.of(VfioAlias.GENERIC_MODULE));
     DeviceUse use = new DeviceUse(host);
-    for (FactsReader.Device d : new FactsReader(host, DeviceName.PCI).read(sel.rules().keysUsed(), Map.of())) {
+    VfioResolver names = new VfioResolver(host);
+    for (FactsReader.Device d : new FactsReader(host, DeviceName.PCI, names).read(sel.rules().keysUsed(), Map.of())) {
       Optional<Selection.Pick> pick = sel.pick(d);
       if (pick.isEmpty()) {
         continue;
@@ -96,7 +97,6 @@ public final class InitramfsBuild {
         }
       }
     }
-    VfioResolver names = new VfioResolver(host);
     Map<String, String> driverOfModule = new LinkedHashMap<>();
     chosen.forEach(m -> driverOfModule.put(m, names.driverName(m)));
     List<VfioAlias> ranked = VfioRanking.byFit(target.aliases.stream().filter(a -> chosen.contains(a.module()))

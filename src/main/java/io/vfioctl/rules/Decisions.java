@@ -8,6 +8,7 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
 import io.vfioctl.host.PreparedDomains;
 import io.vfioctl.host.RuleOwnership;
+import io.vfioctl.resolve.VfioResolver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ public final class Decisions {
    * A device that a rule selects or that the rules own, or that a {@code Group=yes} rule takes
    * along with its IOMMU group, in address order.
    */
-  public static List<Decision> of(Host host, String bus, RuleSet rules) throws IOException {
+  public static List<Decision> of(Host host, String bus, RuleSet rules, VfioResolver vfio) throws IOException {
     Map<String, RuleOwnership.Owned> owned = host.ruleOwnership().read();
     Map<String, String> blocked = blockers(host, bus);
     Map<String, String> hostDrivers = new HashMap<>();
@@ -36,7 +37,7 @@ public final class Decisions {
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
     RuleMatcher matcher = rules.matcher();
-    for (FactsReader.Device d : new FactsReader(host, bus).read(rules.keysUsed(), hostDrivers)) {
+    for (FactsReader.Device d : new FactsReader(host, bus, vfio).read(rules.keysUsed(), hostDrivers)) {
       List<Rule> matching = matcher.matching(d);
       facts.put(d.address(), d);
       if (!matching.isEmpty() || owned.containsKey(d.address())) {

@@ -34,8 +34,9 @@ public final class FactsReader {
   private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
   private final Function<String, Optional<DefaultDriver>> modules;
 
-  public FactsReader(Host host, String bus) {
-    this(host, bus, fromModules(host));
+  /** @param vfio the call's resolver, which finds a device's default host driver in modules.alias */
+  public FactsReader(Host host, String bus, VfioResolver vfio) {
+    this(host, bus, fromModules(vfio));
   }
 
   /** @param modules finds the default host driver of a modalias; see {@link #fromModules} */
@@ -50,8 +51,7 @@ public final class FactsReader {
    * The default host driver of a modalias from the running kernel's modules.alias, read at the
    * first call; nothing when that cannot be read.
    */
-  static Function<String, Optional<DefaultDriver>> fromModules(Host host) {
-    VfioResolver resolver = new VfioResolver(host);
+  static Function<String, Optional<DefaultDriver>> fromModules(VfioResolver resolver) {
     return modalias -> {
       try {
         return resolver.hostDriverFor(modalias)

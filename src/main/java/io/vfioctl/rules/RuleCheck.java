@@ -47,7 +47,7 @@ public final class RuleCheck {
   public record Report(List<Row> rows, List<Rule> unmatched) {}
 
   public Report check(RuleSet rules) throws IOException {
-    List<Decision> decisions = Decisions.of(host, bus, rules);
+    List<Decision> decisions = Decisions.of(host, bus, rules, targets.vfio());
     Set<String> selected = new HashSet<>();
     Set<String> used = new HashSet<>();
     for (Decision d : decisions) {

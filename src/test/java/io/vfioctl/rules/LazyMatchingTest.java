@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RecordedModules;
 import io.vfioctl.host.RootLayout;
+import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.sysfs.ConfinedRoot;
 import io.vfioctl.testing.ForwardingSysfs;
 import io.vfioctl.sysfs.RootSysfs;
@@ -107,7 +108,7 @@ class LazyMatchingTest {
     Host host = recording(root, reads, false);
     Set<MatchKey> ids = EnumSet.of(MatchKey.VENDOR, MatchKey.DEVICE, MatchKey.SUBSYSTEM_VENDOR,
         MatchKey.SUBSYSTEM_DEVICE, MatchKey.CLASS);
-    List<FactsReader.Device> devices = new FactsReader(host, "pci").read(ids, Map.of());
+    List<FactsReader.Device> devices = new FactsReader(host, "pci", new VfioResolver(host)).read(ids, Map.of());
     reads.clear();
     DeviceFacts gpu = devices.get(0).facts();
     assertEquals(List.of("10de", "2204", "1458", "0000", "030000"), List.of(gpu.vendor(), gpu.device(),
@@ -174,7 +175,7 @@ class LazyMatchingTest {
     // The second rule asks for the NUMA node, but only of one Intel device: the GPU's is never asked for.
     RuleSet rules = new RuleSet(List.of(RuleParserTest.rule("Vendor=10de", "Driver=vfio"),
         RuleParserTest.rule("Vendor=8086\nDevice=1111\nNumaNode=0", "Driver=vfio")), List.of(), List.of(), List.of());
-    List<Decision> decisions = Decisions.of(host, "pci", rules);
+    List<Decision> decisions = Decisions.of(host, "pci", rules, new VfioResolver(host));
     assertEquals(List.of("0000:00:02.0"), decisions.stream().map(Decision::address).toList());
     assertEquals("nvidia", decisions.get(0).hostDriver());
     assertFalse(reads.contains("numa_node"), "read: " + reads);
@@ -206,7 +207,7 @@ class LazyMatchingTest {
         .device("0000:00:05.0", 0x8086, 0x100e, 0x020000, "(null)", null);
     Host host = recording(root, new ArrayList<>(), false);
     List<String> looked = new ArrayList<>();
-    java.util.function.Function<String, Optional<DefaultDriver>> modules = FactsReader.fromModules(host);
+    java.util.function.Function<String, Optional<DefaultDriver>> modules = FactsReader.fromModules(new VfioResolver(host));
     java.util.function.Function<String, Optional<DefaultDriver>> counting = m -> {
       looked.add(m);
       return modules.apply(m);
