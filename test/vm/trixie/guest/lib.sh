@@ -37,6 +37,14 @@ unit_ran() {
 # The units systemd knows for a device (loaded, active or not).
 units_of() { systemctl list-units --all --no-legend --plain 'vfioctl*' | awk '{print $1}' | grep -F -- "$1"; }
 
+# A unit's time in systemd-analyze blame, in ms (empty when blame does not list it); a unit its
+# condition skipped counts from its start to its end.
+blame_ms() { # unit: its time in blame, in ms
+    systemd-analyze blame --no-pager | awk -v u="$1" '$NF == u {
+        t = 0; for (i = 1; i < NF; i++) { v = $i; if (v ~ /ms$/) t += v + 0; else if (v ~ /min$/) t += v * 60000; else if (v ~ /s$/) t += v * 1000 }
+        printf "%d", t }'
+}
+
 # The boot unit's cost as systemd-analyze blame reports it, and a JVM's start on this machine
 # now (java -version) to compare it with.
 unit_blame() {

@@ -206,6 +206,36 @@ libvirt_hook_cost() {
     vsh undefine vt-plain >/dev/null
 }
 
+# The boot unit with nothing to do (libvirt.prepare.sh): no rule file, and three saved overrides
+# that the initramfs, built from them, applied before udev. Its condition (in-effect --boot)
+# skipped it: no JVM. Its cost as systemd saw it, from its start to its skip, for the report.
+boot_unit_skipped() {
+    local u=vfioctl-load-overrides.service a f result t0 t1 blame j0 j1 skipped
+    unit_journal "$u" | tee "$WORK/skipped.log"
+    read -ra skipped </var/lib/vmtest/skipped-devices
+    for a in "${skipped[@]}"; do
+        is_drv "$a" vfio-pci || bad "$a is on $(drv_of "$a"), not vfio-pci (saved override)"
+        grep -qx "vfio-pci [^ ]* override" "/run/vfioctl/early/pci-$a" || bad "the initramfs did not take $a"
+    done
+    for f in /etc/vfioctl/bind.d/* /run/vfioctl/bind.d/* /usr/lib/vfioctl/bind.d/*; do
+        [ ! -e "$f" ] || bad "a rule file is present ($f): the boot unit has work"
+    done
+    result=$(systemctl show -P Result "$u")
+    systemctl show -p ExecCondition -p Result -p ActiveState "$u"
+    [ "$result" = exec-condition ] || bad "the boot unit's result is $result, not exec-condition (skipped by its condition)"
+    grep -q "Skipped due to 'exec-condition'" "$WORK/skipped.log" || bad "the journal does not say its condition skipped the boot unit"
+    grep -q 'load-override:' "$WORK/skipped.log" && bad "vfioctl ran in the boot unit"
+    systemctl list-units --failed --no-legend --plain 'vfioctl*' | grep . && bad "failed vfioctl units"
+    t0=$(systemctl show -P InactiveExitTimestampMonotonic "$u") t1=$(systemctl show -P InactiveEnterTimestampMonotonic "$u")
+    if [ "${t0:-0}" -eq 0 ] || [ "${t1:-0}" -lt "$t0" ]; then bad "systemd has no start and end of the boot unit"; return; fi
+    systemd-analyze blame --no-pager | grep -E 'vfioctl' | sed 's/^ *//'
+    blame=$(blame_ms "$u")
+    [ -n "$blame" ] || bad "systemd-analyze blame does not list the boot unit"
+    j0=$(date +%s%N); java -version >/dev/null 2>&1; j1=$(date +%s%N)
+    info "boot unit skipped by its condition (3 saved overrides in effect, no rule; TCG): $(((t1 - t0) / 1000)) ms from start to skip (systemctl show), blame ${blame:-none} ms; java -version now: $(((j1 - j0) / 1000000)) ms"
+}
+
+check boot-unit-skipped boot_unit_skipped
 GATE_REASON=
 check libvirt-daemon libvirt_daemon
 GATE=$GATE_REASON
@@ -219,5 +249,7 @@ check libvirt-managed-after-unmanaged libvirt_managed_after_unmanaged managed_ag
 check libvirt-hook-cost libvirt_hook_cost
 GATE=
 vsh destroy vt-unmanaged >/dev/null 2>&1; vsh undefine vt-unmanaged >/dev/null 2>&1
+read -ra skipped </var/lib/vmtest/skipped-devices
+for a in "${skipped[@]}"; do rm -f "/etc/driverctl.d/pci-$a"; done
 mv /var/lib/vmtest/libvirt-aside/pci-* /etc/driverctl.d/ 2>/dev/null
 mv /var/lib/vmtest/libvirt-aside/*.conf /etc/vfioctl/bind.d/ 2>/dev/null

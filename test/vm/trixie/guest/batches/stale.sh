@@ -60,11 +60,6 @@ unit_cost() {
         info "quiet machine, run $i: java Hello $(((t1 - t0) / 1000000)) ms, vfioctl load-override --all (4 overrides, all in place) $(((t2 - t1) / 1000000)) ms"
     done
 }
-blame_ms() { # unit: its time in blame, in ms
-    systemd-analyze blame --no-pager | awk -v u="$1" '$NF == u {
-        t = 0; for (i = 1; i < NF; i++) { v = $i; if (v ~ /ms$/) t += v + 0; else if (v ~ /min$/) t += v * 60000; else if (v ~ /s$/) t += v * 1000 }
-        printf "%d", t }'
-}
 
 # The collection's integration playbook (test/fleet/guest-run) on the e1000, with the igb PF as
 # the NIC in use (up, with an address).
