@@ -4,15 +4,19 @@ import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.host.Host;
+import java.util.Optional;
 
 /** What a device is bound to now, as sysfs shows it: its override and its driver. */
 public final class Bindings {
   private Bindings() {}
 
   public static DeviceState current(Host host, DevicePaths paths) {
-    return new DeviceState(
-        host.sysfs().read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
-        host.sysfs().linkName(paths.driverLink()));
+    return current(host, paths, host.sysfs().linkName(paths.driverLink()));
+  }
+
+  /** As {@link #current(Host, DevicePaths)}, with the driver link as the caller read it just now. */
+  public static DeviceState current(Host host, DevicePaths paths, Optional<String> driver) {
+    return new DeviceState(host.sysfs().read(paths.driverOverride()).flatMap(DeviceState::parseOverride), driver);
   }
 
   /**

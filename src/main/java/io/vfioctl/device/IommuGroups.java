@@ -9,15 +9,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The IOMMU groups of {@code /sys/kernel/iommu_groups}, and whether VFIO can use one. */
 public final class IommuGroups {
   public static final String GROUPS = "/sys/kernel/iommu_groups";
 
   private final Host host;
+  private final Function<String, String> knownDirs;
 
   public IommuGroups(Host host) {
+    this(host, address -> null);
+  }
+
+  /**
+   * @param knownDirs where a member's files are, by its address, when the caller has found that
+   *     already (null when not): reading there skips looking up its bus link again
+   */
+  public IommuGroups(Host host, Function<String, String> knownDirs) {
     this.host = host;
+    this.knownDirs = knownDirs;
   }
 
   /** A group and its members, in address order. */
@@ -61,7 +72,8 @@ public final class IommuGroups {
       if (!io.vfioctl.core.PciAddress.isValid(name)) {
         continue;
       }
-      String dir = DevicePaths.devicesDir("pci") + "/" + name;
+      String known = knownDirs.apply(name);
+      String dir = known != null ? known : DevicePaths.devicesDir("pci") + "/" + name;
       members.add(new GroupMember(name, sysfs.linkName(dir + "/driver"), sysfs.exists(dir + "/vfio-dev"),
           GroupMember.isBridgeClass(sysfs.read(dir + "/class").orElse(""))));
     }

@@ -1,5 +1,6 @@
 package io.vfioctl.rules;
 
+import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.core.GroupMember;
@@ -172,6 +173,7 @@ public final class FactsReader {
     private Optional<String> modalias;
     private boolean idsParsed;
     private List<String> drivers;
+    private Optional<String> bound;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -234,11 +236,24 @@ public final class FactsReader {
       return node;
     }
 
+    /** Where its files are: the directory its bus link leads to, found once. */
+    public DevicePaths paths() {
+      return new DevicePaths(new DeviceName(bus, address), dir);
+    }
+
+    /** The driver bound to it now, read once. */
+    public Optional<String> bound() {
+      if (bound == null) {
+        bound = host.sysfs().linkName(dir + "/driver");
+      }
+      return bound;
+    }
+
     @Override
     public List<String> drivers() {
       if (drivers == null) {
         List<String> found = new ArrayList<>(2);
-        host.sysfs().linkName(dir + "/driver").ifPresent(found::add);
+        bound().ifPresent(found::add);
         if (before != null && !before.isEmpty() && !found.contains(before)) {
           found.add(before);
         }

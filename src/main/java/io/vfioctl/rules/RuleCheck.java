@@ -12,7 +12,9 @@ import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.resolve.TargetResolver;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +60,13 @@ public final class RuleCheck {
       d.shadowed().forEach(r -> used.add(r.file()));
     }
     DeviceUse use = new DeviceUse(host);
-    IommuGroups groups = new IommuGroups(host);
+    Map<String, String> dirs = new HashMap<>();
+    for (Decision d : decisions) {
+      if (d.device() instanceof FactsReader.Device facts) {
+        dirs.put(d.address(), facts.paths().dir());
+      }
+    }
+    IommuGroups groups = new IommuGroups(host, dirs::get);
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
       rows.add(row(d, selected, use, groups));
@@ -68,8 +76,10 @@ public final class RuleCheck {
   }
 
   private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups) {
-    DevicePaths paths = DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
-    DeviceState now = Bindings.current(host, paths);
+    // Read where the facts reader found the device, and its driver as read there: not again.
+    FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
+    DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
+    DeviceState now = facts == null ? Bindings.current(host, paths) : Bindings.current(host, paths, facts.bound());
     String current = now.driver().orElse("");
     List<String> problems = new ArrayList<>();
     d.blocked().ifPresent(problems::add);
@@ -81,8 +91,8 @@ public final class RuleCheck {
       Rule rule = d.rule().orElseThrow();
       try {
         // The facts reader may have read its modalias already (for the IDs): not again.
-        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO)
-            && d.device() instanceof FactsReader.Device facts ? facts.modalias() : null;
+        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO) && facts != null
+            ? facts.modalias() : null;
         target = targets.resolve(paths, rule.driver(), modalias).driver();
       } catch (VfioctlException e) {
         problems.add(e.getMessage());
