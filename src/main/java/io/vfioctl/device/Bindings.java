@@ -11,12 +11,9 @@ public final class Bindings {
   private Bindings() {}
 
   public static DeviceState current(Host host, DevicePaths paths) {
-    return current(host, paths, host.sysfs().linkName(paths.driverLink()));
-  }
-
-  /** As {@link #current(Host, DevicePaths)}, with the driver link as the caller read it just now. */
-  public static DeviceState current(Host host, DevicePaths paths, Optional<String> driver) {
-    return new DeviceState(host.sysfs().read(paths.driverOverride()).flatMap(DeviceState::parseOverride), driver);
+    return new DeviceState(
+        host.sysfs().read(paths.driverOverride()).flatMap(DeviceState::parseOverride),
+        host.sysfs().linkName(paths.driverLink()));
   }
 
   /**
@@ -25,7 +22,11 @@ public final class Bindings {
    * kernels show none). The name is asked first: it costs no read.
    */
   public static boolean hostDriver(Host host, DevicePaths paths, DeviceState state) {
-    return state.driver().isPresent() && !GroupMember.isVfioDriver(state.driver().get())
-        && !host.sysfs().exists(paths.file("vfio-dev"));
+    return hostDriver(host, paths, state.driver());
+  }
+
+  /** As {@link #hostDriver(Host, DevicePaths, DeviceState)}, for the driver bound. */
+  public static boolean hostDriver(Host host, DevicePaths paths, Optional<String> driver) {
+    return driver.isPresent() && !GroupMember.isVfioDriver(driver.get()) && !host.sysfs().exists(paths.file("vfio-dev"));
   }
 }

@@ -16,19 +16,19 @@ public final class IommuGroups {
   public static final String GROUPS = "/sys/kernel/iommu_groups";
 
   private final Host host;
-  private final Function<String, String> knownDirs;
+  private final Function<String, GroupMember> known;
 
   public IommuGroups(Host host) {
     this(host, address -> null);
   }
 
   /**
-   * @param knownDirs where a member's files are, by its address, when the caller has found that
-   *     already (null when not): reading there skips looking up its bus link again
+   * @param known a member as the caller has read it already, by its address (null when not):
+   *     {@code rules check} has read what most members are
    */
-  public IommuGroups(Host host, Function<String, String> knownDirs) {
+  public IommuGroups(Host host, Function<String, GroupMember> known) {
     this.host = host;
-    this.knownDirs = knownDirs;
+    this.known = known;
   }
 
   /** A group and its members, in address order. */
@@ -72,8 +72,12 @@ public final class IommuGroups {
       if (!io.vfioctl.core.PciAddress.isValid(name)) {
         continue;
       }
-      String known = knownDirs.apply(name);
-      String dir = known != null ? known : DevicePaths.devicesDir("pci") + "/" + name;
+      GroupMember member = known.apply(name);
+      if (member != null) {
+        members.add(member);
+        continue;
+      }
+      String dir = DevicePaths.devicesDir("pci") + "/" + name;
       members.add(new GroupMember(name, sysfs.linkName(dir + "/driver"), sysfs.exists(dir + "/vfio-dev"),
           GroupMember.isBridgeClass(sysfs.read(dir + "/class").orElse(""))));
     }

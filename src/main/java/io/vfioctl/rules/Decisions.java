@@ -35,14 +35,14 @@ public final class Decisions {
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
     RuleMatcher matcher = rules.matcher();
-    for (FactsReader.Device d : new FactsReader(host, bus, vfio).read(rules.keysUsed(), hostDrivers)) {
+    for (FactsReader.Device d : new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers)) {
       List<Rule> matching = matcher.matching(d);
       facts.put(d.address(), d);
-      if (!matching.isEmpty() || owned.containsKey(d.address())) {
+      if ((!matching.isEmpty() || owned.containsKey(d.address())) && d.overridable()) {
         matches.put(d.address(), matching);
       }
     }
-    Map<String, String> takenWith = groupsTaken(host, bus, rules, matches, blocked);
+    Map<String, String> takenWith = groupsTaken(host, facts, matches, blocked);
     takenWith.keySet().forEach(a -> matches.putIfAbsent(a, List.of()));
     List<Decision> decisions = new ArrayList<>();
     for (Map.Entry<String, List<Rule>> e : matches.entrySet()) {
@@ -64,7 +64,7 @@ public final class Decisions {
    * The other members of the IOMMU groups that {@code Group=yes} rules take, each with the first
    * device (in address order) whose rule takes it; a member some rule binds itself is not one.
    */
-  private static Map<String, String> groupsTaken(Host host, String bus, RuleSet rules,
+  private static Map<String, String> groupsTaken(Host host, Map<String, FactsReader.Device> facts,
       Map<String, List<Rule>> matches, Blockers blocked) throws IOException {
     Map<String, String> taken = new TreeMap<>();
     IommuGroups groups = null;
@@ -72,11 +72,13 @@ public final class Decisions {
       if (!binds(e.getValue(), blocked.blocks(e.getKey())) || !e.getValue().get(0).group()) {
         continue;
       }
-      groups = groups == null ? new IommuGroups(host) : groups;
-      Optional<IommuGroups.Group> group = groups.of(DevicePaths.of(new DeviceName(bus, e.getKey()), Optional.empty()));
+      groups = groups == null ? new IommuGroups(host, a -> facts.containsKey(a) ? facts.get(a).member() : null) : groups;
+      Optional<IommuGroups.Group> group = groups.of(facts.get(e.getKey()).paths());
       for (GroupMember m : group.map(IommuGroups.Group::endpoints).orElse(List.of())) {
         List<Rule> own = matches.getOrDefault(m.device(), List.of());
-        if (!m.device().equals(e.getKey()) && !binds(own, blocked.blocks(m.device()))) {
+        FactsReader.Device member = facts.get(m.device());
+        if (!m.device().equals(e.getKey()) && member != null && member.overridable()
+            && !binds(own, blocked.blocks(m.device()))) {
           taken.putIfAbsent(m.device(), e.getKey());
         }
       }

@@ -71,19 +71,29 @@ public final class FactsReader {
    * @param hostDrivers each device's host driver from before a rule took it, by address
    */
   public List<Device> read(Set<MatchKey> keys, Map<String, String> hostDrivers) {
+    List<Device> overridable = new ArrayList<>();
+    for (Device d : readAll(keys, hostDrivers)) {
+      if (d.overridable()) {
+        overridable.add(d);
+      }
+    }
+    return overridable;
+  }
+
+  /**
+   * As {@link #read}, but with the devices that have no {@code driver_override} too, to be told
+   * apart by {@link Device#overridable} when it matters: most devices match no rule, and for
+   * them it never does.
+   */
+  public List<Device> readAll(Set<MatchKey> keys, Map<String, String> hostDrivers) {
     Sysfs sysfs = host.sysfs();
     boolean sriovNeeded = keys.stream().anyMatch(MatchKey::needsSriov);
     List<Device> all = new ArrayList<>();
     String devices = DevicePaths.devicesDir(bus);
     for (String name : sysfs.list(devices)) {
-      if (!PciAddress.isValid(name)) {
-        continue;
+      if (PciAddress.isValid(name)) {
+        all.add(new Device(name, realDir(sysfs, devices + "/" + name), keys, sriovNeeded, hostDrivers.get(name)));
       }
-      String dir = realDir(sysfs, devices + "/" + name);
-      if (!sysfs.exists(dir + "/driver_override")) {
-        continue;
-      }
-      all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
   }
@@ -174,6 +184,7 @@ public final class FactsReader {
     private boolean idsParsed;
     private List<String> drivers;
     private Optional<String> bound;
+    private Boolean overridable;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -234,6 +245,25 @@ public final class FactsReader {
         ids[MatchKey.NUMA_NODE.ordinal()] = node;
       }
       return node;
+    }
+
+    /** Whether it has a {@code driver_override}: only such devices are driverctl's and the rules'. */
+    public boolean overridable() {
+      if (overridable == null) {
+        overridable = host.sysfs().exists(dir + "/driver_override");
+      }
+      return overridable;
+    }
+
+    /** It as a member of its IOMMU group, from what was read of it (its class from modalias). */
+    public GroupMember member() {
+      if (!idsParsed) {
+        idsParsed = true;
+        modalias().ifPresent(m -> idsOf(m, ids));
+      }
+      String classCode = ids[MatchKey.CLASS.ordinal()];
+      String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir + "/class").orElse("");
+      return new GroupMember(address, bound(), host.sysfs().exists(dir + "/vfio-dev"), GroupMember.isBridgeClass(classText));
     }
 
     /** Where its files are: the directory its bus link leads to, found once. */

@@ -60,13 +60,13 @@ public final class RuleCheck {
       d.shadowed().forEach(r -> used.add(r.file()));
     }
     DeviceUse use = new DeviceUse(host);
-    Map<String, String> dirs = new HashMap<>();
+    Map<String, FactsReader.Device> read = new HashMap<>();
     for (Decision d : decisions) {
       if (d.device() instanceof FactsReader.Device facts) {
-        dirs.put(d.address(), facts.paths().dir());
+        read.put(d.address(), facts);
       }
     }
-    IommuGroups groups = new IommuGroups(host, dirs::get);
+    IommuGroups groups = new IommuGroups(host, a -> read.containsKey(a) ? read.get(a).member() : null);
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
       rows.add(row(d, selected, use, groups));
@@ -79,8 +79,8 @@ public final class RuleCheck {
     // Read where the facts reader found the device, and its driver as read there: not again.
     FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
     DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
-    DeviceState now = facts == null ? Bindings.current(host, paths) : Bindings.current(host, paths, facts.bound());
-    String current = now.driver().orElse("");
+    Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
+    String current = driver.orElse("");
     List<String> problems = new ArrayList<>();
     d.blocked().ifPresent(problems::add);
     d.shadowed().forEach(r -> problems.add("also matches " + r.where() + ", shadowed by an earlier file"));
@@ -98,7 +98,7 @@ public final class RuleCheck {
         problems.add(e.getMessage());
         refused = true;
       }
-      if (!target.equals(current) && Bindings.hostDriver(host, paths, now)) {
+      if (!target.equals(current) && Bindings.hostDriver(host, paths, driver)) {
         List<String> uses = use.uses(paths);
         if (!uses.isEmpty()) {
           refused |= !rule.force();
