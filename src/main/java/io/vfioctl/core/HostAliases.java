@@ -1,6 +1,9 @@
 package io.vfioctl.core;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,17 +14,13 @@ import java.util.Optional;
  * file rather than a glob match of every line per device.
  */
 public final class HostAliases {
-  /** A line whose pattern fixes vendor and device, fixes only the vendor, or neither. */
-  private static final byte BOTH = 0;
-  private static final byte VENDOR = 1;
-  private static final byte OPEN = 2;
   private static final String NEEDLE = "alias " + VfioAlias.HOST_PREFIX;
 
   private final byte[] text;
-  private int[] starts = new int[1024];
-  private long[] keys = new long[1024];
-  private byte[] kinds = new byte[1024];
-  private int count;
+  /** The lines that fix vendor and device, by both; those that fix only the vendor, by it; the others. */
+  private final Map<Long, Lines> byDevice = new HashMap<>();
+  private final Map<Long, Lines> byVendor = new HashMap<>();
+  private final Lines open = new Lines();
 
   private HostAliases(byte[] text) {
     this.text = text;
@@ -46,37 +45,75 @@ public final class HostAliases {
         : modalias;
     long vendor = fixedField(subject, 0, 'v');
     long device = vendor < 0 ? -1 : fixedField(subject, 9, 'd');
-    boolean indexed = vendor >= 0 && device >= 0;
-    long both = vendor << 32 | device;
-    for (int i = 0; i < count; i++) {
-      boolean candidate = !indexed || switch (kinds[i]) {
-        case BOTH -> keys[i] == both;
-        case VENDOR -> keys[i] == vendor;
-        default -> true;
-      };
-      if (candidate) {
-        VfioAlias alias = VfioAlias.ofLine(AliasLines.line(text, starts[i]), VfioAlias.HOST_PREFIX);
-        if (alias != null && alias.matches(subject)) {
-          return Optional.of(alias.module());
-        }
+    if (vendor < 0 || device < 0) { // no device's modalias: every line may match it
+      return first(subject, Lines.all(byDevice, byVendor, open));
+    }
+    Lines exact = byDevice.get(vendor << 32 | device);
+    Lines ofVendor = byVendor.get(vendor);
+    return first(subject, Lines.merged(exact, ofVendor, open));
+  }
+
+  private Optional<String> first(String subject, int[] starts) {
+    for (int from : starts) {
+      VfioAlias alias = VfioAlias.ofLine(AliasLines.line(text, from), VfioAlias.HOST_PREFIX);
+      if (alias != null && alias.matches(subject)) {
+        return Optional.of(alias.module());
       }
     }
     return Optional.empty();
   }
 
   private void add(int from) {
-    if (count == starts.length) {
-      starts = Arrays.copyOf(starts, count * 2);
-      keys = Arrays.copyOf(keys, count * 2);
-      kinds = Arrays.copyOf(kinds, count * 2);
-    }
     int pattern = from + NEEDLE.length();
     long vendor = fixedField(text, pattern, 'v');
     long device = vendor < 0 ? -1 : fixedField(text, pattern + 9, 'd');
-    starts[count] = from;
-    kinds[count] = vendor < 0 ? OPEN : device < 0 ? VENDOR : BOTH;
-    keys[count] = vendor < 0 ? 0 : device < 0 ? vendor : vendor << 32 | device;
-    count++;
+    Lines lines = vendor < 0 ? open
+        : device < 0 ? byVendor.computeIfAbsent(vendor, v -> new Lines())
+        : byDevice.computeIfAbsent(vendor << 32 | device, k -> new Lines());
+    lines.add(from);
+  }
+
+  /** Where some lines start, in file order. */
+  private static final class Lines {
+    private int[] starts = new int[2];
+    private int count;
+
+    void add(int from) {
+      if (count == starts.length) {
+        starts = Arrays.copyOf(starts, count * 2);
+      }
+      starts[count++] = from;
+    }
+
+    /** The lines of all three, in file order (each is in file order, and none shares a line). */
+    static int[] merged(Lines a, Lines b, Lines c) {
+      int[] all = new int[size(a) + size(b) + size(c)];
+      int n = 0;
+      for (Lines l : new Lines[] {a, b, c}) {
+        if (l != null) {
+          System.arraycopy(l.starts, 0, all, n, l.count);
+          n += l.count;
+        }
+      }
+      Arrays.sort(all);
+      return all;
+    }
+
+    static int[] all(Map<Long, Lines> byDevice, Map<Long, Lines> byVendor, Lines open) {
+      Lines every = new Lines();
+      for (Map<Long, Lines> m : List.of(byDevice, byVendor)) {
+        for (Lines l : m.values()) {
+          for (int i = 0; i < l.count; i++) {
+            every.add(l.starts[i]);
+          }
+        }
+      }
+      return merged(every, null, open);
+    }
+
+    private static int size(Lines l) {
+      return l == null ? 0 : l.count;
+    }
   }
 
   /**

@@ -10,7 +10,6 @@ import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.sysfs.Sysfs;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ public final class FactsReader {
   private final Map<String, Map<String, Integer>> vfIndexes = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
   private final Map<String, String> pfDirs = new HashMap<>();
+  private final Map<String, Optional<Sriov.Numbering>> numberings = new HashMap<>();
   /** Each default host driver found, by modalias; modules.alias is read at the first. */
   private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
   private final Function<String, Optional<DefaultDriver>> modules;
@@ -98,6 +98,43 @@ public final class FactsReader {
     return all;
   }
 
+  /** {@code vf}'s index among its PF {@code pf}'s VFs: by the PF's numbering, else by its {@code virtfn} links. */
+  private OptionalInt indexAmongVfs(String pf, String vf) {
+    Optional<Sriov.Numbering> numbering = numberings.get(pf);
+    if (numbering == null) {
+      numbering = sriov.numbering(pfDir(pf), pf);
+      numberings.put(pf, numbering);
+    }
+    if (numbering.isPresent()) {
+      return numbering.get().indexOf(vf);
+    }
+    Map<String, Integer> index = vfIndexes.get(pf);
+    if (index == null) {
+      index = indexes(sriov.virtfns(pfDir(pf)));
+      vfIndexes.put(pf, index);
+    }
+    Integer i = index.get(vf);
+    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+  }
+
+  private List<String> interfacesOf(String pf) {
+    List<String> interfaces = interfacesOf.get(pf);
+    if (interfaces == null) {
+      interfaces = host.sysfs().list(pfDir(pf) + "/net");
+      interfacesOf.put(pf, interfaces);
+    }
+    return interfaces;
+  }
+
+  private String pfDir(String pf) {
+    String dir = pfDirs.get(pf);
+    if (dir == null) {
+      dir = realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
+      pfDirs.put(pf, dir);
+    }
+    return dir;
+  }
+
   /** Each VF's index in {@code vfs} (its first, should a hostile root list one twice). */
   static Map<String, Integer> indexes(List<String> vfs) {
     Map<String, Integer> index = new HashMap<>();
@@ -114,21 +151,38 @@ public final class FactsReader {
    */
   static String realDir(Sysfs sysfs, String dir) {
     Optional<String> target = sysfs.linkTarget(dir);
-    if (target.isEmpty() || target.get().startsWith("/")) {
+    return target.isEmpty() ? dir : joined(dir, target.get());
+  }
+
+  /**
+   * Where the relative link {@code link} at {@code dir} leads, {@code .} and {@code ..} taken
+   * out; {@code dir} itself when that is not below {@code /sys} or the link is absolute. Plain
+   * character work, once per device: a split and a join cost more than the link's read.
+   */
+  static String joined(String dir, String link) {
+    if (link.startsWith("/")) {
       return dir;
     }
-    ArrayDeque<String> parts = new ArrayDeque<>();
-    for (String part : (dir.substring(0, dir.lastIndexOf('/')) + "/" + target.get()).split("/")) {
-      if (part.equals("..")) {
-        if (parts.isEmpty()) {
+    StringBuilder path = new StringBuilder(dir.length() + link.length());
+    path.append(dir, 0, dir.lastIndexOf('/'));
+    int at = 0;
+    while (at <= link.length()) {
+      int end = link.indexOf('/', at);
+      end = end < 0 ? link.length() : end;
+      int length = end - at;
+      if (length == 2 && link.charAt(at) == '.' && link.charAt(at + 1) == '.') {
+        int cut = path.lastIndexOf("/");
+        if (cut < 0) {
           return dir;
         }
-        parts.removeLast();
-      } else if (!part.isEmpty() && !part.equals(".")) {
-        parts.addLast(part);
+        path.setLength(cut);
+      } else if (length > 0 && !(length == 1 && link.charAt(at) == '.')) {
+        path.append('/').append(link, at, end);
       }
+      at = end + 1;
     }
-    return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
+    String real = path.toString();
+    return real.equals("/sys") || real.startsWith("/sys/") ? real : dir;
   }
 
   /**
@@ -259,7 +313,7 @@ public final class FactsReader {
     public GroupMember member() {
       if (!idsParsed) {
         idsParsed = true;
-        modalias().ifPresent(m -> idsOf(m, ids));
+        parseIds();
       }
       String classCode = ids[MatchKey.CLASS.ordinal()];
       String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir + "/class").orElse("");
@@ -316,29 +370,31 @@ public final class FactsReader {
     public Optional<String> physfn() {
       if (physfn == null) {
         physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
-        vfIndex = OptionalInt.empty();
-        pfInterfaces = List.of();
-        if (physfn.isPresent()) {
-          String devices = DevicePaths.devicesDir(bus);
-          String pfDir = pfDirs.computeIfAbsent(physfn.get(), pf -> realDir(host.sysfs(), devices + "/" + pf));
-          Integer i = vfIndexes.computeIfAbsent(physfn.get(), pf -> indexes(sriov.virtfns(pfDir))).get(address);
-          vfIndex = i == null ? OptionalInt.empty() : OptionalInt.of(i);
-          pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> host.sysfs().list(pfDir + "/net"));
-        }
       }
       return physfn;
     }
 
     @Override
     public OptionalInt vfIndex() {
-      physfn();
+      if (vfIndex == null) {
+        vfIndex = physfn().isPresent() ? indexAmongVfs(physfn().get(), address) : OptionalInt.empty();
+      }
       return vfIndex;
     }
 
     @Override
     public List<String> pfInterfaces() {
-      physfn();
+      if (pfInterfaces == null) {
+        pfInterfaces = physfn().isPresent() ? interfacesOf(physfn().get()) : List.of();
+      }
       return pfInterfaces;
+    }
+
+    private void parseIds() {
+      Optional<String> read = modalias();
+      if (read.isPresent()) {
+        idsOf(read.get(), ids);
+      }
     }
 
     /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
@@ -355,7 +411,7 @@ public final class FactsReader {
       }
       if (!idsParsed) {
         idsParsed = true;
-        modalias().ifPresent(m -> idsOf(m, ids));
+        parseIds();
       }
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file

@@ -164,6 +164,39 @@ class LazyMatchingTest {
     assertEquals(bus + "0000:04:00.0", FactsReader.realDir(sysfs, bus + "0000:04:00.0"), "no link");
   }
 
+  /** The link's target joined by hand, against splitting it into components and joining them, on random links. */
+  @Test
+  void aLinkIsJoinedAsItsComponentsWouldBe() {
+    java.util.Random random = new java.util.Random(16);
+    String[] parts = {"..", ".", "", "sys", "devices", "pci0000:00", "0000:01:00.0", "x"};
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder link = new StringBuilder(random.nextInt(10) == 0 ? "/" : "");
+      for (int i = 0; i < random.nextInt(9); i++) {
+        link.append(i == 0 ? "" : "/").append(parts[random.nextInt(parts.length)]);
+      }
+      String dir = random.nextBoolean() ? "/sys/bus/pci/devices/0000:01:00.0" : "/sys/x";
+      assertEquals(joinedByComponents(dir, link.toString()), FactsReader.joined(dir, link.toString()), dir + " -> " + link);
+    }
+  }
+
+  private static String joinedByComponents(String dir, String link) {
+    if (link.startsWith("/")) {
+      return dir;
+    }
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : (dir.substring(0, dir.lastIndexOf('/')) + "/" + link).split("/")) {
+      if (part.equals("..")) {
+        if (parts.isEmpty()) {
+          return dir;
+        }
+        parts.removeLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
+  }
+
   @Test
   void aDecisionReadsNoFactItsRulesDidNotAskFor() throws IOException {
     Path root = Files.createDirectories(base.resolve("decided"));
