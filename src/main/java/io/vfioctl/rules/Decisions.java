@@ -1,7 +1,5 @@
 package io.vfioctl.rules;
 
-import io.vfioctl.core.DeviceName;
-import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;

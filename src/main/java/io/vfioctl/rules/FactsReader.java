@@ -4,7 +4,6 @@ import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.core.GroupMember;
-import io.vfioctl.core.Text;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
@@ -13,7 +12,6 @@ import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -92,7 +90,7 @@ public final class FactsReader {
     String devices = DevicePaths.devicesDir(bus);
     for (String name : sysfs.list(devices)) {
       if (PciAddress.isValid(name)) {
-        all.add(new Device(name, realDir(sysfs, devices + "/" + name), keys, sriovNeeded, hostDrivers.get(name)));
+        all.add(new Device(name, DeviceDirs.realDir(sysfs, devices + "/" + name), keys, sriovNeeded, hostDrivers.get(name)));
       }
     }
     return all;
@@ -129,7 +127,7 @@ public final class FactsReader {
   private String pfDir(String pf) {
     String dir = pfDirs.get(pf);
     if (dir == null) {
-      dir = realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
+      dir = DeviceDirs.realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
       pfDirs.put(pf, dir);
     }
     return dir;
@@ -144,84 +142,9 @@ public final class FactsReader {
     return index;
   }
 
-  /**
-   * Where the link {@code dir} leads ({@code /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0}), or
-   * {@code dir} itself when it is no link or leads somewhere odd: every read below it then skips
-   * looking up the link again.
-   */
-  static String realDir(Sysfs sysfs, String dir) {
-    Optional<String> target = sysfs.linkTarget(dir);
-    return target.isEmpty() ? dir : joined(dir, target.get());
-  }
-
-  /**
-   * Where the relative link {@code link} at {@code dir} leads, {@code .} and {@code ..} taken
-   * out; {@code dir} itself when that is not below {@code /sys} or the link is absolute. Plain
-   * character work, once per device: a split and a join cost more than the link's read.
-   */
-  static String joined(String dir, String link) {
-    if (link.startsWith("/")) {
-      return dir;
-    }
-    StringBuilder path = new StringBuilder(dir.length() + link.length());
-    path.append(dir, 0, dir.lastIndexOf('/'));
-    int at = 0;
-    while (at <= link.length()) {
-      int end = link.indexOf('/', at);
-      end = end < 0 ? link.length() : end;
-      int length = end - at;
-      if (length == 2 && link.charAt(at) == '.' && link.charAt(at + 1) == '.') {
-        int cut = path.lastIndexOf("/");
-        if (cut < 0) {
-          return dir;
-        }
-        path.setLength(cut);
-      } else if (length > 0 && !(length == 1 && link.charAt(at) == '.')) {
-        path.append('/').append(link, at, end);
-      }
-      at = end + 1;
-    }
-    String real = path.toString();
-    return real.equals("/sys") || real.startsWith("/sys/") ? real : dir;
-  }
-
-  /**
-   * The IDs in a PCI {@code modalias} ({@code pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X}, which
-   * the kernel prints from the same fields as {@code vendor}, {@code device}, ... and
-   * {@code class}) into {@code ids} by {@link MatchKey#ordinal}, in the form {@link DeviceFacts#id}
-   * gives; nothing when it is not exactly of that form.
-   */
-  static void idsOf(String modalias, String[] ids) {
-    if (modalias.length() != 53 || !modalias.startsWith("pci:v") || !field(modalias, 13, "d")
-        || !field(modalias, 22, "sv") || !field(modalias, 32, "sd") || !field(modalias, 42, "bc")
-        || !field(modalias, 46, "sc") || !field(modalias, 50, "i")) {
-      return;
-    }
-    String[] ofIds = {modalias.substring(5, 13), modalias.substring(14, 22), modalias.substring(24, 32),
-        modalias.substring(34, 42)};
-    for (String id : ofIds) {
-      if (!id.startsWith("0000") || !Text.isHex(id, 8)) {
-        return;
-      }
-    }
-    String classCode = modalias.substring(44, 46) + modalias.substring(48, 50) + modalias.substring(51, 53);
-    if (!Text.isHex(classCode, 6)) {
-      return;
-    }
-    ids[MatchKey.VENDOR.ordinal()] = ofIds[0].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.DEVICE.ordinal()] = ofIds[1].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.SUBSYSTEM_VENDOR.ordinal()] = ofIds[2].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.SUBSYSTEM_DEVICE.ordinal()] = ofIds[3].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.CLASS.ordinal()] = classCode.toLowerCase(Locale.ROOT);
-  }
-
   /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
   private Optional<DefaultDriver> defaultDriverOf(String modalias) {
     return defaultDrivers.computeIfAbsent(modalias, modules);
-  }
-
-  private static boolean field(String modalias, int at, String name) {
-    return modalias.startsWith(name, at);
   }
 
   /** One device's facts, each read from sysfs once, when first asked for. */
@@ -239,6 +162,7 @@ public final class FactsReader {
     private List<String> drivers;
     private Optional<String> bound;
     private Boolean overridable;
+    private Boolean vfioDev;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -317,7 +241,7 @@ public final class FactsReader {
       }
       String classCode = ids[MatchKey.CLASS.ordinal()];
       String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir + "/class").orElse("");
-      return new GroupMember(address, bound(), host.sysfs().exists(dir + "/vfio-dev"), GroupMember.isBridgeClass(classText));
+      return new GroupMember(address, bound(), hasVfioDev(), GroupMember.isBridgeClass(classText));
     }
 
     /** Where its files are: the directory its bus link leads to, found once. */
@@ -363,7 +287,21 @@ public final class FactsReader {
     /** Whether a driver other than a VFIO one holds it; see {@link io.vfioctl.device.Bindings#hostDriver}. */
     private boolean hasHostDriver() {
       List<String> found = drivers();
-      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !host.sysfs().exists(dir + "/vfio-dev");
+      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !hasVfioDev();
+    }
+
+    /** Whether a driver other than a VFIO one is bound to it now. */
+    public boolean hostDriverBound() {
+      Optional<String> driver = bound();
+      return driver.isPresent() && !GroupMember.isVfioDriver(driver.get()) && !hasVfioDev();
+    }
+
+    /** Whether it has the {@code vfio-dev} directory a VFIO driver gives it, looked at once. */
+    private boolean hasVfioDev() {
+      if (vfioDev == null) {
+        vfioDev = host.sysfs().exists(dir + "/vfio-dev");
+      }
+      return vfioDev;
     }
 
     @Override
@@ -393,7 +331,7 @@ public final class FactsReader {
     private void parseIds() {
       Optional<String> read = modalias();
       if (read.isPresent()) {
-        idsOf(read.get(), ids);
+        ModaliasIds.parse(read.get(), ids);
       }
     }
 

@@ -2,7 +2,6 @@ package io.vfioctl.rules;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Bindings;
@@ -98,7 +97,7 @@ public final class RuleCheck {
         problems.add(e.getMessage());
         refused = true;
       }
-      if (!target.equals(current) && Bindings.hostDriver(host, paths, driver)) {
+      if (!target.equals(current) && (facts != null ? facts.hostDriverBound() : Bindings.hostDriver(host, paths, driver))) {
         List<String> uses = use.uses(paths);
         if (!uses.isEmpty()) {
           refused |= !rule.force();
