@@ -2,16 +2,21 @@ package io.vfioctl.change;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.Log;
 import io.vfioctl.core.VfioctlException;
+import io.vfioctl.device.Bindings;
 import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.preflight.Problem;
+import io.vfioctl.resolve.Target;
+import io.vfioctl.resolve.TargetResolver;
 import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
+import io.vfioctl.rules.FactsReader;
 import io.vfioctl.rules.MatchScript;
 import io.vfioctl.rules.Rule;
 import io.vfioctl.rules.RuleSet;
@@ -38,6 +43,7 @@ public final class RuleApplier {
   private final Log log;
   private final OverrideEngine engine;
   private final VfioResolver vfio;
+  private final TargetResolver targets;
 
   /** @param vfio the resolver {@code engine} asks, so that modules.alias is read once a call */
   public RuleApplier(Host host, String bus, Log log, OverrideEngine engine, VfioResolver vfio) {
@@ -46,6 +52,7 @@ public final class RuleApplier {
     this.log = log;
     this.engine = engine;
     this.vfio = vfio;
+    this.targets = new TargetResolver(host, vfio, log);
   }
 
   /**
@@ -119,8 +126,13 @@ public final class RuleApplier {
           switch (d.action()) {
             case BIND -> {
               Rule r = d.rule().orElseThrow();
-              OverrideEngine.Scope scope = r.group() ? new OverrideEngine.Scope(true, false) : OverrideEngine.Scope.ONE;
-              count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
+              if (!r.group() && inEffect(d, r.driver())) {
+                log.debug(d.address() + " is already bound as asked; nothing to do");
+                tally[2]++;
+              } else {
+                OverrideEngine.Scope scope = r.group() ? new OverrideEngine.Scope(true, false) : OverrideEngine.Scope.ONE;
+                count(tally, 0, session.override(d.address(), r.driver(), scope, r.force()));
+              }
               owned.put(d.address(), new RuleOwnership.Owned(r.name(), d.hostDriver()));
               // The group's other members moved too: the rule owns them, so that they return with it.
               for (Decision m : takenAlong.getOrDefault(d.address(), List.of())) {
@@ -155,6 +167,25 @@ public final class RuleApplier {
       }
       return Optional.of(new Summary(tally[0], tally[1], tally[2], tally[3], tally[4]));
     });
+  }
+
+  /**
+   * Whether the device is bound as its rule asks, by what the engine would read (its override and
+   * driver, read now) and the target it would resolve: a host with a thousand devices the rules
+   * bound applies them at every boot, and planning a move for each of them finds nothing to do.
+   * Anything short of certain is left to the engine, which then decides.
+   */
+  private boolean inEffect(Decision d, String word) throws VfioctlException {
+    if (!(d.device() instanceof FactsReader.Device facts)) {
+      return false;
+    }
+    DevicePaths paths = facts.paths();
+    DeviceState now = Bindings.current(host, paths);
+    if (now.driver().isEmpty() || !now.override().equals(now.driver())) {
+      return false;
+    }
+    Target target = targets.resolve(paths, word, word.equals(TargetResolver.BEST_VFIO) ? facts.modalias() : null);
+    return target.moduleToLoad().isEmpty() && now.driver().get().equals(target.driver());
   }
 
   /** By device, the others that its {@code Group=yes} rule takes along and no one else holds, in address order. */

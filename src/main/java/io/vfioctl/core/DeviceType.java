@@ -37,6 +37,11 @@ public enum DeviceType {
     return Optional.empty();
   }
 
+  /** The PCI base class it stands for, two lower-case hex digits ({@code 02}); null for {@link #ALL}. */
+  public String baseClass() {
+    return baseClass;
+  }
+
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -26,20 +26,30 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
 
   /** The lines of one prefix: {@link #PREFIX}, or {@link #HOST_PREFIX} for the host drivers'. */
   public static List<VfioAlias> parseAll(CharSequence modulesAlias, String prefix) {
+    return parseAll(latin1(modulesAlias.toString()), prefix);
+  }
+
+  /** As {@link #parseAll(CharSequence, String)}, over the file's bytes as read. */
+  public static List<VfioAlias> parseAll(byte[] modulesAlias, String prefix) {
     List<VfioAlias> result = new ArrayList<>();
-    String text = modulesAlias.toString();
-    byte[] needle = ("alias " + prefix).getBytes(StandardCharsets.ISO_8859_1);
-    LineFinder lines = new LineFinder(latin1(text), needle);
+    AliasLines lines = new AliasLines(modulesAlias, "alias " + prefix);
     for (int from = lines.next(); from >= 0; from = lines.next()) {
-      int eol = text.indexOf('\n', from);
-      String line = text.substring(from, eol < 0 ? text.length() : eol).strip();
-      String[] words = Text.fields(line, Text.WHITE_SPACE);
-      if (words.length == 3 && Names.isModuleName(words[2]) && Names.isPrintableAscii(words[1])) {
-        String pattern = words[1].substring(prefix.length());
-        result.add(new VfioAlias(words[1], ModaliasPattern.parse(pattern), words[2]));
+      VfioAlias alias = ofLine(AliasLines.line(modulesAlias, from), prefix);
+      if (alias != null) {
+        result.add(alias);
       }
     }
     return result;
+  }
+
+  /** The alias of one line {@code alias <prefix><pattern> <module>}, or null when it is not a valid one. */
+  static VfioAlias ofLine(String line, String prefix) {
+    String[] words = Text.fields(line, Text.WHITE_SPACE);
+    if (words.length == 3 && words[1].startsWith(prefix) && Names.isModuleName(words[2])
+        && Names.isPrintableAscii(words[1])) {
+      return new VfioAlias(words[1], ModaliasPattern.parse(words[1].substring(prefix.length())), words[2]);
+    }
+    return null;
   }
 
   /**
@@ -56,75 +66,6 @@ public record VfioAlias(String alias, ModaliasPattern pattern, String module) {
       }
     }
     return bytes;
-  }
-
-  /**
-   * Finds the lines that start with a needle by comparing the window's last byte and skipping
-   * by it (Horspool). A call reads the 27k lines of modules.alias while its code still runs
-   * interpreted; scanning in chunks lets the compiled code of {@link #scan} take over early.
-   */
-  private static final class LineFinder {
-    private static final int CHUNK = 512;
-    private final byte[] text;
-    private final byte[] needle;
-    private final int[] skip = new int[256];
-    /** The last byte of the next window to look at. */
-    private int end;
-
-    LineFinder(byte[] text, byte[] needle) {
-      this.text = text;
-      this.needle = needle;
-      int last = needle.length - 1;
-      for (int i = 0; i < skip.length; i++) {
-        skip[i] = needle.length;
-      }
-      for (int i = 0; i < last; i++) {
-        skip[needle[i] & 0xff] = last - i;
-      }
-      end = last;
-    }
-
-    /** Where the next line that starts with the needle starts, or -1. */
-    int next() {
-      while (end < text.length) {
-        int found = scan(Math.min(end + CHUNK, text.length));
-        if (found >= 0) {
-          return found;
-        }
-      }
-      return -1;
-    }
-
-    /** Looks at the windows that end before {@code limit}: a line's start, or -1 when none did. */
-    private int scan(int limit) {
-      byte[] t = text;
-      int[] shift = skip;
-      int last = needle.length - 1;
-      byte lastByte = needle[last];
-      int e = end;
-      while (e < limit) {
-        byte b = t[e];
-        if (b == lastByte) {
-          int start = e - last;
-          if ((start == 0 || t[start - 1] == '\n') && matches(start)) {
-            end = e + needle.length;
-            return start;
-          }
-        }
-        e += shift[b & 0xff];
-      }
-      end = e;
-      return -1;
-    }
-
-    private boolean matches(int start) {
-      for (int i = 0; i < needle.length - 1; i++) {
-        if (text[start + i] != needle[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   public boolean matches(String modaliasWithoutPrefix) {

@@ -4,6 +4,7 @@ import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.host.Host;
+import java.util.Optional;
 
 /** What a device is bound to now, as sysfs shows it: its override and its driver. */
 public final class Bindings {
@@ -21,7 +22,11 @@ public final class Bindings {
    * kernels show none). The name is asked first: it costs no read.
    */
   public static boolean hostDriver(Host host, DevicePaths paths, DeviceState state) {
-    return state.driver().isPresent() && !GroupMember.isVfioDriver(state.driver().get())
-        && !host.sysfs().exists(paths.file("vfio-dev"));
+    return hostDriver(host, paths, state.driver());
+  }
+
+  /** As {@link #hostDriver(Host, DevicePaths, DeviceState)}, for the driver bound. */
+  public static boolean hostDriver(Host host, DevicePaths paths, Optional<String> driver) {
+    return driver.isPresent() && !GroupMember.isVfioDriver(driver.get()) && !host.sysfs().exists(paths.file("vfio-dev"));
   }
 }

@@ -7,17 +7,38 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The IOMMU groups of {@code /sys/kernel/iommu_groups}, and whether VFIO can use one. */
 public final class IommuGroups {
   public static final String GROUPS = "/sys/kernel/iommu_groups";
 
   private final Host host;
+  private final Function<String, GroupMember> known;
+  /** Each group read so far, by its id; null when groups may change between looks. */
+  private final Map<String, Group> seen;
 
   public IommuGroups(Host host) {
     this.host = host;
+    this.known = address -> null;
+    this.seen = null;
+  }
+
+  /**
+   * The groups as they are now, for a caller that changes nothing while it looks: each group is
+   * read once (a GPU and its audio function share one).
+   *
+   * @param known a member as the caller has read it already, by its address (null when not):
+   *     {@code rules check} has read what most members are
+   */
+  public IommuGroups(Host host, Function<String, GroupMember> known) {
+    this.host = host;
+    this.known = known;
+    this.seen = new HashMap<>();
   }
 
   /** A group and its members, in address order. */
@@ -55,10 +76,26 @@ public final class IommuGroups {
   }
 
   private Group group(String id) {
+    Group group = seen == null ? null : seen.get(id);
+    if (group == null) {
+      group = read(id);
+      if (seen != null) {
+        seen.put(id, group);
+      }
+    }
+    return group;
+  }
+
+  private Group read(String id) {
     Sysfs sysfs = host.sysfs();
     List<GroupMember> members = new ArrayList<>();
     for (String name : sysfs.list(GROUPS + "/" + id + "/devices")) {
       if (!io.vfioctl.core.PciAddress.isValid(name)) {
+        continue;
+      }
+      GroupMember member = known.apply(name);
+      if (member != null) {
+        members.add(member);
         continue;
       }
       String dir = DevicePaths.devicesDir("pci") + "/" + name;

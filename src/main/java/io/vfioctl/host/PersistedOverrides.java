@@ -13,6 +13,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,6 +70,34 @@ public class PersistedOverrides {
     }
     entries.sort((a, b) -> a.device().compareTo(b.device()));
     return Collections.unmodifiableList(entries);
+  }
+
+  /**
+   * The devices of {@code bus} with an entry in the directory, by name alone: nothing is looked at
+   * or read, so a host with a thousand saved overrides pays one listing. {@link #isSaved} tells
+   * whether one is a saved override.
+   */
+  public Set<String> names(String bus) throws IOException {
+    Path real = root.resolve(dir);
+    Set<String> names = new HashSet<>();
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      String prefix = bus + "-";
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(real)) {
+        for (Path f : files) {
+          String name = f.getFileName().toString();
+          if (name.startsWith(prefix)) {
+            names.add(name.substring(prefix.length()));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  /** Whether {@code device} has a saved override that {@link #list} counts: a regular file, whatever it holds. */
+  public boolean isSaved(DeviceName device) throws IOException {
+    Optional<ConfinedRoot.Located> found = root.locate(displayPath(device));
+    return found.isPresent() && found.get().attributes().isRegularFile();
   }
 
   /** The file's content; empty when it is not a regular file (or missing), which driverctl skips too. */

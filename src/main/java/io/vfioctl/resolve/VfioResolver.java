@@ -5,6 +5,7 @@ import io.vfioctl.core.IoErrors;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
+import io.vfioctl.core.HostAliases;
 import io.vfioctl.core.Names;
 import io.vfioctl.core.VfioAlias;
 import io.vfioctl.core.VfioRanking;
@@ -12,9 +13,9 @@ import io.vfioctl.host.Host;
 import io.vfioctl.sysfs.SizeLimit;
 import io.vfioctl.sysfs.Sysfs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,9 @@ public final class VfioResolver {
   private final Map<String, Boolean> loaded = new HashMap<>();
   private final Map<String, Optional<String>> registered = new HashMap<>();
   private List<VfioAlias> aliases;
-  private List<VfioAlias> hostAliases;
+  /** modules.alias as read, kept for the host drivers' aliases, which few calls ask for. */
+  private byte[] modulesAlias;
+  private HostAliases hostAliases;
   private String kernel;
 
   public VfioResolver(Host host) {
@@ -146,14 +149,16 @@ public final class VfioResolver {
     aliases();
     if (hostAliases == null) {
       String builtin = aliasFile(kernel).replace("/modules.alias", "/modules.builtin.alias");
-      StringBuilder text = new StringBuilder(read(aliasFile(kernel)));
+      byte[] text = modulesAlias;
       if (host.files().exists(builtin)) {
-        text.append('\n').append(read(builtin));
+        byte[] more = read(builtin);
+        text = Arrays.copyOf(modulesAlias, modulesAlias.length + 1 + more.length);
+        text[modulesAlias.length] = '\n';
+        System.arraycopy(more, 0, text, modulesAlias.length + 1, more.length);
       }
-      hostAliases = VfioAlias.parseAll(text, VfioAlias.HOST_PREFIX);
+      hostAliases = HostAliases.index(text);
     }
-    String subject = modalias.startsWith("pci:") ? modalias.substring(4) : modalias;
-    return hostAliases.stream().filter(a -> a.matches(subject)).map(VfioAlias::module).findFirst();
+    return hostAliases.moduleFor(modalias);
   }
 
   /** Reads modules.alias now, failing with a message that names it when it cannot be read. */
@@ -165,14 +170,15 @@ public final class VfioResolver {
     if (aliases == null) {
       kernel = kernelRelease();
       String file = aliasFile(kernel);
-      aliases = VfioAlias.parseAll(read(file));
+      modulesAlias = read(file);
+      aliases = VfioAlias.parseAll(modulesAlias, VfioAlias.PREFIX);
     }
     return aliases;
   }
 
-  private String read(String file) throws VfioctlException {
+  private byte[] read(String file) throws VfioctlException {
     try {
-      return new String(host.files().read(file, MODULES_ALIAS), StandardCharsets.ISO_8859_1);
+      return host.files().read(file, MODULES_ALIAS);
     } catch (NoSuchFileException e) {
       throw new VfioctlException("cannot read " + file + " (kernel " + kernel + "): no such file; run depmod " + kernel
           + ", or force a driver with set-override <device> vfio-pci");

@@ -1,12 +1,8 @@
 package io.vfioctl.rules;
 
-import io.vfioctl.core.DeviceName;
-import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.Host;
-import io.vfioctl.host.PersistedOverrides;
-import io.vfioctl.host.PreparedDomains;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.resolve.VfioResolver;
 import java.io.IOException;
@@ -31,23 +27,25 @@ public final class Decisions {
    */
   public static List<Decision> of(Host host, String bus, RuleSet rules, VfioResolver vfio) throws IOException {
     Map<String, RuleOwnership.Owned> owned = host.ruleOwnership().read();
-    Map<String, String> blocked = blockers(host, bus);
+    Blockers blocked = new Blockers(host, bus);
     Map<String, String> hostDrivers = new HashMap<>();
     owned.forEach((device, o) -> hostDrivers.put(device, o.hostDriver()));
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
     RuleMatcher matcher = rules.matcher();
-    for (FactsReader.Device d : new FactsReader(host, bus, vfio).read(rules.keysUsed(), hostDrivers)) {
+    for (FactsReader.Device d : new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers)) {
       List<Rule> matching = matcher.matching(d);
       facts.put(d.address(), d);
-      if (!matching.isEmpty() || owned.containsKey(d.address())) {
+      if ((!matching.isEmpty() || owned.containsKey(d.address())) && d.overridable()) {
         matches.put(d.address(), matching);
       }
     }
-    Map<String, String> takenWith = groupsTaken(host, bus, rules, matches, blocked);
+    Map<String, String> takenWith = groupsTaken(host, facts, matches, blocked);
     takenWith.keySet().forEach(a -> matches.putIfAbsent(a, List.of()));
     List<Decision> decisions = new ArrayList<>();
-    matches.forEach((address, matching) -> {
+    for (Map.Entry<String, List<Rule>> e : matches.entrySet()) {
+      String address = e.getKey();
+      List<Rule> matching = e.getValue();
       // The reader itself, not all its facts: only the address and the drivers are asked for now.
       Facts d = facts.get(address);
       RuleOwnership.Owned owner = owned.get(address);
@@ -55,8 +53,8 @@ public final class Decisions {
       decisions.add(new Decision(d, matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(0)),
           matching.isEmpty() ? List.of() : matching.subList(1, matching.size()),
           Optional.ofNullable(owner).map(RuleOwnership.Owned::rule), hostDriver,
-          Optional.ofNullable(blocked.get(address)), Optional.ofNullable(takenWith.get(address))));
-    });
+          blocked.why(address), Optional.ofNullable(takenWith.get(address))));
+    }
     return decisions;
   }
 
@@ -64,19 +62,21 @@ public final class Decisions {
    * The other members of the IOMMU groups that {@code Group=yes} rules take, each with the first
    * device (in address order) whose rule takes it; a member some rule binds itself is not one.
    */
-  private static Map<String, String> groupsTaken(Host host, String bus, RuleSet rules,
-      Map<String, List<Rule>> matches, Map<String, String> blocked) {
+  private static Map<String, String> groupsTaken(Host host, Map<String, FactsReader.Device> facts,
+      Map<String, List<Rule>> matches, Blockers blocked) throws IOException {
     Map<String, String> taken = new TreeMap<>();
     IommuGroups groups = null;
     for (Map.Entry<String, List<Rule>> e : matches.entrySet()) {
-      if (!binds(e.getValue(), blocked.containsKey(e.getKey())) || !e.getValue().get(0).group()) {
+      if (!binds(e.getValue(), blocked.blocks(e.getKey())) || !e.getValue().get(0).group()) {
         continue;
       }
-      groups = groups == null ? new IommuGroups(host) : groups;
-      Optional<IommuGroups.Group> group = groups.of(DevicePaths.of(new DeviceName(bus, e.getKey()), Optional.empty()));
+      groups = groups == null ? new IommuGroups(host, a -> facts.containsKey(a) ? facts.get(a).member() : null) : groups;
+      Optional<IommuGroups.Group> group = groups.of(facts.get(e.getKey()).paths());
       for (GroupMember m : group.map(IommuGroups.Group::endpoints).orElse(List.of())) {
         List<Rule> own = matches.getOrDefault(m.device(), List.of());
-        if (!m.device().equals(e.getKey()) && !binds(own, blocked.containsKey(m.device()))) {
+        FactsReader.Device member = facts.get(m.device());
+        if (!m.device().equals(e.getKey()) && member != null && member.overridable()
+            && !binds(own, blocked.blocks(m.device()))) {
           taken.putIfAbsent(m.device(), e.getKey());
         }
       }
@@ -86,22 +86,5 @@ public final class Decisions {
 
   private static boolean binds(List<Rule> matching, boolean blocked) {
     return !blocked && !matching.isEmpty() && !matching.get(0).keepsHostDriver();
-  }
-
-  /** Why each device that no rule may touch is out of reach. */
-  private static Map<String, String> blockers(Host host, String bus) throws IOException {
-    Map<String, String> why = new HashMap<>();
-    for (PreparedDomains.Prepared p : host.domains().all()) {
-      p.devices().forEach(d -> why.put(d, "held by domain " + p.name()));
-    }
-    for (DeviceName d : host.detached().list()) {
-      if (d.bus().equals(bus)) {
-        why.put(d.name(), "held by detach (" + host.detached().displayPath(d) + ")");
-      }
-    }
-    for (PersistedOverrides.Entry e : host.persisted().list(bus)) {
-      why.put(e.device(), "a saved override decides it (" + Host.CONF_DIR + "/" + bus + "-" + e.device() + ")");
-    }
-    return why;
   }
 }

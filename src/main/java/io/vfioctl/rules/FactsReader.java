@@ -1,19 +1,17 @@
 package io.vfioctl.rules;
 
+import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.core.GroupMember;
-import io.vfioctl.core.Text;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.sysfs.Sysfs;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -30,6 +28,7 @@ public final class FactsReader {
   private final Map<String, Map<String, Integer>> vfIndexes = new HashMap<>();
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
   private final Map<String, String> pfDirs = new HashMap<>();
+  private final Map<String, Optional<Sriov.Numbering>> numberings = new HashMap<>();
   /** Each default host driver found, by modalias; modules.alias is read at the first. */
   private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
   private final Function<String, Optional<DefaultDriver>> modules;
@@ -70,21 +69,68 @@ public final class FactsReader {
    * @param hostDrivers each device's host driver from before a rule took it, by address
    */
   public List<Device> read(Set<MatchKey> keys, Map<String, String> hostDrivers) {
+    List<Device> overridable = new ArrayList<>();
+    for (Device d : readAll(keys, hostDrivers)) {
+      if (d.overridable()) {
+        overridable.add(d);
+      }
+    }
+    return overridable;
+  }
+
+  /**
+   * As {@link #read}, but with the devices that have no {@code driver_override} too, to be told
+   * apart by {@link Device#overridable} when it matters: most devices match no rule, and for
+   * them it never does.
+   */
+  public List<Device> readAll(Set<MatchKey> keys, Map<String, String> hostDrivers) {
     Sysfs sysfs = host.sysfs();
     boolean sriovNeeded = keys.stream().anyMatch(MatchKey::needsSriov);
     List<Device> all = new ArrayList<>();
     String devices = DevicePaths.devicesDir(bus);
     for (String name : sysfs.list(devices)) {
-      if (!PciAddress.isValid(name)) {
-        continue;
+      if (PciAddress.isValid(name)) {
+        all.add(new Device(name, DeviceDirs.realDir(sysfs, devices + "/" + name), keys, sriovNeeded, hostDrivers.get(name)));
       }
-      String dir = realDir(sysfs, devices + "/" + name);
-      if (!sysfs.exists(dir + "/driver_override")) {
-        continue;
-      }
-      all.add(new Device(name, dir, keys, sriovNeeded, hostDrivers.get(name)));
     }
     return all;
+  }
+
+  /** {@code vf}'s index among its PF {@code pf}'s VFs: by the PF's numbering, else by its {@code virtfn} links. */
+  private OptionalInt indexAmongVfs(String pf, String vf) {
+    Optional<Sriov.Numbering> numbering = numberings.get(pf);
+    if (numbering == null) {
+      numbering = sriov.numbering(pfDir(pf), pf);
+      numberings.put(pf, numbering);
+    }
+    if (numbering.isPresent()) {
+      return numbering.get().indexOf(vf);
+    }
+    Map<String, Integer> index = vfIndexes.get(pf);
+    if (index == null) {
+      index = indexes(sriov.virtfns(pfDir(pf)));
+      vfIndexes.put(pf, index);
+    }
+    Integer i = index.get(vf);
+    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+  }
+
+  private List<String> interfacesOf(String pf) {
+    List<String> interfaces = interfacesOf.get(pf);
+    if (interfaces == null) {
+      interfaces = host.sysfs().list(pfDir(pf) + "/net");
+      interfacesOf.put(pf, interfaces);
+    }
+    return interfaces;
+  }
+
+  private String pfDir(String pf) {
+    String dir = pfDirs.get(pf);
+    if (dir == null) {
+      dir = DeviceDirs.realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
+      pfDirs.put(pf, dir);
+    }
+    return dir;
   }
 
   /** Each VF's index in {@code vfs} (its first, should a hostile root list one twice). */
@@ -96,67 +142,9 @@ public final class FactsReader {
     return index;
   }
 
-  /**
-   * Where the link {@code dir} leads ({@code /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0}), or
-   * {@code dir} itself when it is no link or leads somewhere odd: every read below it then skips
-   * looking up the link again.
-   */
-  static String realDir(Sysfs sysfs, String dir) {
-    Optional<String> target = sysfs.linkTarget(dir);
-    if (target.isEmpty() || target.get().startsWith("/")) {
-      return dir;
-    }
-    ArrayDeque<String> parts = new ArrayDeque<>();
-    for (String part : (dir.substring(0, dir.lastIndexOf('/')) + "/" + target.get()).split("/")) {
-      if (part.equals("..")) {
-        if (parts.isEmpty()) {
-          return dir;
-        }
-        parts.removeLast();
-      } else if (!part.isEmpty() && !part.equals(".")) {
-        parts.addLast(part);
-      }
-    }
-    return parts.isEmpty() || !parts.peekFirst().equals("sys") ? dir : "/" + String.join("/", parts);
-  }
-
-  /**
-   * The IDs in a PCI {@code modalias} ({@code pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X}, which
-   * the kernel prints from the same fields as {@code vendor}, {@code device}, ... and
-   * {@code class}) into {@code ids} by {@link MatchKey#ordinal}, in the form {@link DeviceFacts#id}
-   * gives; nothing when it is not exactly of that form.
-   */
-  static void idsOf(String modalias, String[] ids) {
-    if (modalias.length() != 53 || !modalias.startsWith("pci:v") || !field(modalias, 13, "d")
-        || !field(modalias, 22, "sv") || !field(modalias, 32, "sd") || !field(modalias, 42, "bc")
-        || !field(modalias, 46, "sc") || !field(modalias, 50, "i")) {
-      return;
-    }
-    String[] ofIds = {modalias.substring(5, 13), modalias.substring(14, 22), modalias.substring(24, 32),
-        modalias.substring(34, 42)};
-    for (String id : ofIds) {
-      if (!id.startsWith("0000") || !Text.isHex(id, 8)) {
-        return;
-      }
-    }
-    String classCode = modalias.substring(44, 46) + modalias.substring(48, 50) + modalias.substring(51, 53);
-    if (!Text.isHex(classCode, 6)) {
-      return;
-    }
-    ids[MatchKey.VENDOR.ordinal()] = ofIds[0].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.DEVICE.ordinal()] = ofIds[1].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.SUBSYSTEM_VENDOR.ordinal()] = ofIds[2].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.SUBSYSTEM_DEVICE.ordinal()] = ofIds[3].substring(4).toLowerCase(Locale.ROOT);
-    ids[MatchKey.CLASS.ordinal()] = classCode.toLowerCase(Locale.ROOT);
-  }
-
   /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
   private Optional<DefaultDriver> defaultDriverOf(String modalias) {
     return defaultDrivers.computeIfAbsent(modalias, modules);
-  }
-
-  private static boolean field(String modalias, int at, String name) {
-    return modalias.startsWith(name, at);
   }
 
   /** One device's facts, each read from sysfs once, when first asked for. */
@@ -172,6 +160,9 @@ public final class FactsReader {
     private Optional<String> modalias;
     private boolean idsParsed;
     private List<String> drivers;
+    private Optional<String> bound;
+    private Boolean overridable;
+    private Boolean vfioDev;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -234,11 +225,43 @@ public final class FactsReader {
       return node;
     }
 
+    /** Whether it has a {@code driver_override}: only such devices are driverctl's and the rules'. */
+    public boolean overridable() {
+      if (overridable == null) {
+        overridable = host.sysfs().exists(dir + "/driver_override");
+      }
+      return overridable;
+    }
+
+    /** It as a member of its IOMMU group, from what was read of it (its class from modalias). */
+    public GroupMember member() {
+      if (!idsParsed) {
+        idsParsed = true;
+        parseIds();
+      }
+      String classCode = ids[MatchKey.CLASS.ordinal()];
+      String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir + "/class").orElse("");
+      return new GroupMember(address, bound(), hasVfioDev(), GroupMember.isBridgeClass(classText));
+    }
+
+    /** Where its files are: the directory its bus link leads to, found once. */
+    public DevicePaths paths() {
+      return new DevicePaths(new DeviceName(bus, address), dir);
+    }
+
+    /** The driver bound to it now, read once. */
+    public Optional<String> bound() {
+      if (bound == null) {
+        bound = host.sysfs().linkName(dir + "/driver");
+      }
+      return bound;
+    }
+
     @Override
     public List<String> drivers() {
       if (drivers == null) {
         List<String> found = new ArrayList<>(2);
-        host.sysfs().linkName(dir + "/driver").ifPresent(found::add);
+        bound().ifPresent(found::add);
         if (before != null && !before.isEmpty() && !found.contains(before)) {
           found.add(before);
         }
@@ -264,36 +287,52 @@ public final class FactsReader {
     /** Whether a driver other than a VFIO one holds it; see {@link io.vfioctl.device.Bindings#hostDriver}. */
     private boolean hasHostDriver() {
       List<String> found = drivers();
-      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !host.sysfs().exists(dir + "/vfio-dev");
+      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !hasVfioDev();
+    }
+
+    /** Whether a driver other than a VFIO one is bound to it now. */
+    public boolean hostDriverBound() {
+      Optional<String> driver = bound();
+      return driver.isPresent() && !GroupMember.isVfioDriver(driver.get()) && !hasVfioDev();
+    }
+
+    /** Whether it has the {@code vfio-dev} directory a VFIO driver gives it, looked at once. */
+    private boolean hasVfioDev() {
+      if (vfioDev == null) {
+        vfioDev = host.sysfs().exists(dir + "/vfio-dev");
+      }
+      return vfioDev;
     }
 
     @Override
     public Optional<String> physfn() {
       if (physfn == null) {
         physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
-        vfIndex = OptionalInt.empty();
-        pfInterfaces = List.of();
-        if (physfn.isPresent()) {
-          String devices = DevicePaths.devicesDir(bus);
-          String pfDir = pfDirs.computeIfAbsent(physfn.get(), pf -> realDir(host.sysfs(), devices + "/" + pf));
-          Integer i = vfIndexes.computeIfAbsent(physfn.get(), pf -> indexes(sriov.virtfns(pfDir))).get(address);
-          vfIndex = i == null ? OptionalInt.empty() : OptionalInt.of(i);
-          pfInterfaces = interfacesOf.computeIfAbsent(physfn.get(), pf -> host.sysfs().list(pfDir + "/net"));
-        }
       }
       return physfn;
     }
 
     @Override
     public OptionalInt vfIndex() {
-      physfn();
+      if (vfIndex == null) {
+        vfIndex = physfn().isPresent() ? indexAmongVfs(physfn().get(), address) : OptionalInt.empty();
+      }
       return vfIndex;
     }
 
     @Override
     public List<String> pfInterfaces() {
-      physfn();
+      if (pfInterfaces == null) {
+        pfInterfaces = physfn().isPresent() ? interfacesOf(physfn().get()) : List.of();
+      }
       return pfInterfaces;
+    }
+
+    private void parseIds() {
+      Optional<String> read = modalias();
+      if (read.isPresent()) {
+        ModaliasIds.parse(read.get(), ids);
+      }
     }
 
     /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
@@ -310,7 +349,7 @@ public final class FactsReader {
       }
       if (!idsParsed) {
         idsParsed = true;
-        modalias().ifPresent(m -> idsOf(m, ids));
+        parseIds();
       }
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file

@@ -4,6 +4,7 @@ import io.vfioctl.core.DeviceType;
 import io.vfioctl.core.Glob;
 import io.vfioctl.core.Names;
 import io.vfioctl.core.PciAddress;
+import io.vfioctl.core.Text;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,7 +25,7 @@ final class MatchValues {
       case ADDRESS, PHYSICAL_FUNCTION -> address(value);
       case VIRTUAL_FUNCTION_INDEX -> ranges(value);
       case PHYSICAL_INTERFACE, DRIVER -> Names.isComponent(value) ? value : null;
-      case NUMA_NODE -> value.matches("-?[0-9]{1,5}") || globOf(value, "0123456789-") ? value : null;
+      case NUMA_NODE -> Text.isDigits(value.startsWith("-") ? value.substring(1) : value, 5) || globOf(value, "0123456789-") ? value : null;
     };
   }
 
@@ -61,20 +62,11 @@ final class MatchValues {
   private static String classValue(String value) {
     Optional<DeviceType> type = DeviceType.byName(value);
     if (type.isPresent() && type.get() != DeviceType.ALL) {
-      return baseClass(type.get()) + "????";
+      return type.get().baseClass() + "????";
     }
     String digits = value.toLowerCase(Locale.ROOT).startsWith("0x") ? value.substring(2) : value;
     // Six digits exactly: a short class is not padded, as 0300 could mean 030000 or 000300.
     return Glob.hasWildcard(digits) || digits.length() == 6 ? hex(value, 6) : null;
-  }
-
-  private static String baseClass(DeviceType type) {
-    for (int c = 0; c < 0x100; c++) {
-      if (type.accepts(String.format("0x%02x0000", c))) {
-        return String.format("%02x", c);
-      }
-    }
-    throw new IllegalStateException(type.label());
   }
 
   private static String typeWords() {
@@ -109,7 +101,7 @@ final class MatchValues {
   }
 
   private static boolean isIndex(String s) {
-    return s.matches("[0-9]{1,5}") && Integer.parseInt(s) <= MAX_VF_INDEX;
+    return Text.isDigits(s, 5) && Integer.parseInt(s) <= MAX_VF_INDEX;
   }
 
   private static boolean isHex(String s) {

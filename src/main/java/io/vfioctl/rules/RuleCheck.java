@@ -2,7 +2,6 @@ package io.vfioctl.rules;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.GroupMember;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Bindings;
@@ -12,7 +11,9 @@ import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.resolve.TargetResolver;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +59,13 @@ public final class RuleCheck {
       d.shadowed().forEach(r -> used.add(r.file()));
     }
     DeviceUse use = new DeviceUse(host);
-    IommuGroups groups = new IommuGroups(host);
+    Map<String, FactsReader.Device> read = new HashMap<>();
+    for (Decision d : decisions) {
+      if (d.device() instanceof FactsReader.Device facts) {
+        read.put(d.address(), facts);
+      }
+    }
+    IommuGroups groups = new IommuGroups(host, a -> read.containsKey(a) ? read.get(a).member() : null);
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
       rows.add(row(d, selected, use, groups));
@@ -68,9 +75,11 @@ public final class RuleCheck {
   }
 
   private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups) {
-    DevicePaths paths = DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
-    DeviceState now = Bindings.current(host, paths);
-    String current = now.driver().orElse("");
+    // Read where the facts reader found the device, and its driver as read there: not again.
+    FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
+    DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
+    Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
+    String current = driver.orElse("");
     List<String> problems = new ArrayList<>();
     d.blocked().ifPresent(problems::add);
     d.shadowed().forEach(r -> problems.add("also matches " + r.where() + ", shadowed by an earlier file"));
@@ -81,14 +90,14 @@ public final class RuleCheck {
       Rule rule = d.rule().orElseThrow();
       try {
         // The facts reader may have read its modalias already (for the IDs): not again.
-        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO)
-            && d.device() instanceof FactsReader.Device facts ? facts.modalias() : null;
+        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO) && facts != null
+            ? facts.modalias() : null;
         target = targets.resolve(paths, rule.driver(), modalias).driver();
       } catch (VfioctlException e) {
         problems.add(e.getMessage());
         refused = true;
       }
-      if (!target.equals(current) && Bindings.hostDriver(host, paths, now)) {
+      if (!target.equals(current) && (facts != null ? facts.hostDriverBound() : Bindings.hostDriver(host, paths, driver))) {
         List<String> uses = use.uses(paths);
         if (!uses.isEmpty()) {
           refused |= !rule.force();

@@ -1,6 +1,7 @@
 package io.vfioctl.rules;
 
 import io.vfioctl.core.Names;
+import io.vfioctl.core.Text;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class RuleParser {
       return;
     }
     List<String> values = new ArrayList<>();
-    for (String v : list.split("[ \t]+")) {
+    for (String v : Text.fields(list, " \t")) {
       String normal = MatchValues.normalize(key, v);
       if (normal == null) {
         error(n, "bad " + name + " value " + Names.printable(v) + ": " + MatchValues.expected(key));

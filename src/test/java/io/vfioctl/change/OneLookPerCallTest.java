@@ -121,6 +121,22 @@ class OneLookPerCallTest extends MachineTest {
   }
 
   @Test
+  void anInEffectRulesApplyReadsEachModaliasOnceAndChecksNoGroup() {
+    m.write("etc/vfioctl/bind.d/50-e1000.conf", "[Match]\nVendor=8086\n[Bind]\nDriver=vfio\n");
+    assertEquals(0, run("rules", "apply"));
+    assertEquals("vfio-pci", m.driver(NIC));
+    looks.clear();
+    groupLookUps = 0;
+    assertEquals(0, run("rules", "apply"));
+    // In effect: the rule's facts decide it, and no move is planned (which would read each modalias again).
+    for (String device : List.of(NIC, FN0, TestMachine.FN1)) {
+      assertEquals("vfio-pci", m.driver(device), device);
+      assertEquals(1, looks.get(device + "/modalias"), device);
+    }
+    assertEquals(0, groupLookUps, "in effect: nothing to check");
+  }
+
+  @Test
   void aModuleLoadedDuringACallIsLookedAtAgain() {
     assertEquals(0, run("set-override", TestMachine.EDU, "vfio"));
     assertEquals("edu-vfio-variant", m.driver(TestMachine.EDU), "the driver the module registered when loaded");
