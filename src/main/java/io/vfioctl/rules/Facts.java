@@ -37,4 +37,13 @@ public interface Facts {
   OptionalInt vfIndex();
 
   List<String> pfInterfaces();
+
+  /**
+   * A text that fixes the five IDs (vendor, device, subsystem vendor and device, class), asked
+   * when the first of them is: devices with equal keys have equal IDs. Null when there is none,
+   * as here; then each ID is asked for.
+   */
+  default String idsKey() {
+    return null;
+  }
 }

@@ -335,6 +335,16 @@ public final class FactsReader {
       }
     }
 
+    /** Its modalias, when the five IDs were read from it (see {@link ModaliasIds}). */
+    @Override
+    public String idsKey() {
+      if (!idsParsed) {
+        idsParsed = true;
+        parseIds();
+      }
+      return ids[MatchKey.VENDOR.ordinal()] != null ? modalias().orElse(null) : null;
+    }
+
     /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
     public Optional<String> modalias() {
       if (modalias == null) {

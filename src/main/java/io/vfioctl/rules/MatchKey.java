@@ -34,20 +34,29 @@ public enum MatchKey {
     return null;
   }
 
-  static final int MAX_COST = 3;
+  static final int MAX_COST = 5;
 
   /**
-   * What testing the key costs, from 0 (the address, known) to {@link #MAX_COST} (SR-IOV links):
-   * a rule tests its cheap keys first, so a device that fails one is not read further. The
-   * vendor and class come before the other IDs, as most rules ask for them, so they are read anyway.
+   * What testing the key costs, from 0 (the address, known) to {@link #MAX_COST} (the listings of
+   * a PF): a rule tests its cheap keys first, so that a device failing one is not read further.
+   * The five IDs come from one read; the vendor and class come first, as most rules ask for them.
+   * A PF is one link read (and most VFs' are read by then, for another rule); a driver is one
+   * too, but a device without a host driver then has its default looked up in modules.alias.
    */
   int cost() {
     return switch (this) {
       case ADDRESS -> 0;
       case VENDOR, CLASS -> 1;
-      case DEVICE, SUBSYSTEM_VENDOR, SUBSYSTEM_DEVICE, NUMA_NODE, DRIVER -> 2;
-      case PHYSICAL_FUNCTION, VIRTUAL_FUNCTION_INDEX, PHYSICAL_INTERFACE -> MAX_COST;
+      case DEVICE, SUBSYSTEM_VENDOR, SUBSYSTEM_DEVICE -> 2;
+      case NUMA_NODE, PHYSICAL_FUNCTION -> 3;
+      case DRIVER -> 4;
+      case VIRTUAL_FUNCTION_INDEX, PHYSICAL_INTERFACE -> MAX_COST;
     };
+  }
+
+  /** Whether it is one of the five IDs a device's modalias holds: vendor, device, subsystem vendor and device, class. */
+  boolean isId() {
+    return this == VENDOR || this == DEVICE || this == SUBSYSTEM_VENDOR || this == SUBSYSTEM_DEVICE || this == CLASS;
   }
 
   /** Whether matching needs the device's SR-IOV relations, which cost more to read. */

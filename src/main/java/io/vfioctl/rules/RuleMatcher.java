@@ -1,47 +1,90 @@
 package io.vfioctl.rules;
 
-import io.vfioctl.core.Glob;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rules made ready to be tested against many devices: each rule's conditions in an array, the
  * cheapest first (see {@link MatchKey#cost}), so that a device failing one is not read further.
  * Plain loops over arrays: a call runs this code compiled by C1 only, which allocates every
  * iterator and lambda.
+ *
+ * <p>A rule's conditions on the five IDs (vendor ... class) depend on nothing else, and hosts
+ * repeat IDs (a card's VFs, identical NICs): for a device whose {@link Facts#idsKey} names its
+ * IDs, what they make of each rule is worked out once per key and remembered.
  */
 final class RuleMatcher {
+  private static final byte UNKNOWN = 0;
+  private static final byte HOLD = 1;
+  private static final byte FAIL = 2;
+
   private final Rule[] rules;
   private final Condition[][] conditions;
-  /**
-   * Per rule, the vendors its first condition names when that is a plain {@code Vendor=} list
-   * without globs, else null: most rules name a vendor, and a device of another one is passed
-   * over with a string comparison instead of a glob match.
-   */
-  private final String[][] vendors;
+  /** Per rule, where its conditions on IDs are in {@link #conditions}: from, and to (exclusive). */
+  private final int[] idsFrom;
+  private final int[] idsTo;
+  /** By {@link Facts#idsKey}, per rule, whether its ID conditions hold. */
+  private final Map<String, byte[]> byIds = new HashMap<>();
 
   RuleMatcher(List<Rule> rules) {
     this.rules = rules.toArray(new Rule[0]);
     this.conditions = new Condition[this.rules.length][];
-    this.vendors = new String[this.rules.length][];
+    this.idsFrom = new int[this.rules.length];
+    this.idsTo = new int[this.rules.length];
     for (int i = 0; i < this.rules.length; i++) {
-      conditions[i] = cheapestFirst(this.rules[i].match());
-      vendors[i] = plainVendors(conditions[i]);
+      Condition[] c = cheapestFirst(this.rules[i].match());
+      conditions[i] = c;
+      int from = 0;
+      while (from < c.length && !c[from].key().isId()) {
+        from++;
+      }
+      int to = from;
+      while (to < c.length && c[to].key().isId()) {
+        to++;
+      }
+      // Keys of one cost are in a fixed order, so a rule's ID conditions come together; should
+      // another come between them, the rule is matched condition by condition.
+      for (int k = to; k < c.length; k++) {
+        if (c[k].key().isId()) {
+          from = to = c.length;
+        }
+      }
+      idsFrom[i] = from;
+      idsTo[i] = to;
     }
   }
 
   /** Every rule that matches {@code d}, in order; see {@link RuleSet#matching}. */
   List<Rule> matching(Facts d) {
     List<Rule> found = null;
-    String vendor = null;
+    byte[] known = null;
+    boolean keyed = false;
     for (int i = 0; i < rules.length; i++) {
-      if (vendors[i] != null) {
-        vendor = vendor == null ? d.vendor() : vendor;
-        if (!contains(vendors[i], vendor)) {
+      Condition[] c = conditions[i];
+      if (!allHold(c, 0, idsFrom[i], d)) {
+        continue;
+      }
+      if (idsTo[i] > idsFrom[i]) {
+        if (!keyed) {
+          keyed = true;
+          known = known(d.idsKey());
+        }
+        boolean hold;
+        if (known == null) {
+          hold = allHold(c, idsFrom[i], idsTo[i], d);
+        } else {
+          if (known[i] == UNKNOWN) {
+            known[i] = allHold(c, idsFrom[i], idsTo[i], d) ? HOLD : FAIL;
+          }
+          hold = known[i] == HOLD;
+        }
+        if (!hold) {
           continue;
         }
       }
-      if (allHold(conditions[i], d)) {
+      if (allHold(c, idsTo[i], c.length, d)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }
@@ -51,34 +94,26 @@ final class RuleMatcher {
     return found == null ? List.of() : found;
   }
 
-  private static boolean allHold(Condition[] conditions, Facts d) {
-    for (Condition c : conditions) {
-      if (!c.test(d)) {
+  /** What is known of the rules' ID conditions for devices of these IDs; null without a key. */
+  private byte[] known(String idsKey) {
+    if (idsKey == null) {
+      return null;
+    }
+    byte[] known = byIds.get(idsKey);
+    if (known == null) {
+      known = new byte[rules.length];
+      byIds.put(idsKey, known);
+    }
+    return known;
+  }
+
+  private static boolean allHold(Condition[] conditions, int from, int to, Facts d) {
+    for (int k = from; k < to; k++) {
+      if (!conditions[k].test(d)) {
         return false;
       }
     }
     return true;
-  }
-
-  private static String[] plainVendors(Condition[] conditions) {
-    if (conditions.length == 0 || conditions[0].key() != MatchKey.VENDOR || conditions[0].negated()) {
-      return null;
-    }
-    for (String v : conditions[0].values()) {
-      if (Glob.hasWildcard(v) || v.indexOf('\\') >= 0) {
-        return null;
-      }
-    }
-    return conditions[0].values().toArray(new String[0]);
-  }
-
-  private static boolean contains(String[] values, String value) {
-    for (String v : values) {
-      if (v.equals(value)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The conditions ordered by cost, those of one cost in their file's order. */

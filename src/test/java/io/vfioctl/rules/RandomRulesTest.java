@@ -66,6 +66,57 @@ class RandomRulesTest {
     org.junit.jupiter.api.Assertions.assertTrue(decided > 100, "the generator must make rules that match: " + decided);
   }
 
+  /**
+   * One matcher over a host whose devices share IDs, as a card's VFs do, and say so by their key:
+   * what it remembers of the ID conditions per key never changes an answer.
+   */
+  @Test
+  void aMatcherRemembersIdsWithoutChangingAnAnswer() {
+    Random random = new Random(16);
+    int matched = 0;
+    for (int round = 0; round < 300; round++) {
+      List<Rule> rules = new ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(6); i++) {
+        StringBuilder text = new StringBuilder("[Match]\n");
+        rule(random).forEach(w -> text.append(w.key()).append('=').append(w.negated() ? "!" : "")
+            .append(String.join(" ", w.values())).append('\n'));
+        rules.add(RuleParser.parse(i + ".conf", text.append("[Bind]\nDriver=vfio\n").toString()).rule());
+      }
+      List<DeviceFacts> pool = host(random).subList(0, 3);
+      RuleMatcher matcher = new RuleSet(rules, List.of(), List.of(), List.of()).matcher();
+      for (DeviceFacts d : host(random)) {
+        DeviceFacts ids = pool.get(random.nextInt(pool.size()));
+        DeviceFacts same = new DeviceFacts(d.address(), ids.vendor(), ids.device(), ids.subsystemVendor(),
+            ids.subsystemDevice(), ids.classCode(), d.drivers(), d.numaNode(), d.physfn(), d.vfIndex(),
+            d.pfInterfaces(), d.defaultDriver());
+        Facts keyed = new Keyed(same);
+        List<Rule> expected = rules.stream().filter(r -> r.matches(same)).toList();
+        matched += expected.size();
+        assertEquals(expected, matcher.matching(keyed), same + " with " + rules);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(matched > 100, "the generator must make rules that match: " + matched);
+  }
+
+  /** A device whose key is its five IDs. */
+  private record Keyed(DeviceFacts d) implements Facts {
+    public String address() { return d.address(); }
+    public String vendor() { return d.vendor(); }
+    public String device() { return d.device(); }
+    public String subsystemVendor() { return d.subsystemVendor(); }
+    public String subsystemDevice() { return d.subsystemDevice(); }
+    public String classCode() { return d.classCode(); }
+    public List<String> drivers() { return d.drivers(); }
+    public Optional<DefaultDriver> defaultDriver() { return d.defaultDriver(); }
+    public String numaNode() { return d.numaNode(); }
+    public Optional<String> physfn() { return d.physfn(); }
+    public OptionalInt vfIndex() { return d.vfIndex(); }
+    public List<String> pfInterfaces() { return d.pfInterfaces(); }
+    public String idsKey() {
+      return String.join(":", d.vendor(), d.device(), d.subsystemVendor(), d.subsystemDevice(), d.classCode());
+    }
+  }
+
   private static List<DeviceFacts> host(Random r) {
     List<DeviceFacts> host = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
