@@ -32,12 +32,13 @@ public final class Decisions {
     owned.forEach((device, o) -> hostDrivers.put(device, o.hostDriver()));
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
-    RuleMatcher matcher = rules.matcher();
-    for (FactsReader.Device d : new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers)) {
-      List<Rule> matching = matcher.matching(d);
+    List<FactsReader.Device> all = new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers);
+    List<List<Rule>> matched = Scan.matching(rules, all, d -> owned.containsKey(d.address()));
+    for (int i = 0; i < all.size(); i++) {
+      FactsReader.Device d = all.get(i);
       facts.put(d.address(), d);
-      if ((!matching.isEmpty() || owned.containsKey(d.address())) && d.overridable()) {
-        matches.put(d.address(), matching);
+      if (matched.get(i) != null) {
+        matches.put(d.address(), matched.get(i));
       }
     }
     Map<String, String> takenWith = groupsTaken(host, facts, matches, blocked);

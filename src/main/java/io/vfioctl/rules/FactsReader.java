@@ -90,14 +90,14 @@ public final class FactsReader {
     String devices = DevicePaths.devicesDir(bus);
     for (String name : sysfs.list(devices)) {
       if (PciAddress.isValid(name)) {
-        all.add(new Device(name, DeviceDirs.realDir(sysfs, devices + "/" + name), keys, sriovNeeded, hostDrivers.get(name)));
+        all.add(new Device(name, devices + "/" + name, keys, sriovNeeded, hostDrivers.get(name)));
       }
     }
     return all;
   }
 
   /** {@code vf}'s index among its PF {@code pf}'s VFs: by the PF's numbering, else by its {@code virtfn} links. */
-  private OptionalInt indexAmongVfs(String pf, String vf) {
+  private synchronized OptionalInt indexAmongVfs(String pf, String vf) {
     Optional<Sriov.Numbering> numbering = numberings.get(pf);
     if (numbering == null) {
       numbering = sriov.numbering(pfDir(pf), pf);
@@ -115,7 +115,7 @@ public final class FactsReader {
     return i == null ? OptionalInt.empty() : OptionalInt.of(i);
   }
 
-  private List<String> interfacesOf(String pf) {
+  private synchronized List<String> interfacesOf(String pf) {
     List<String> interfaces = interfacesOf.get(pf);
     if (interfaces == null) {
       interfaces = host.sysfs().list(pfDir(pf) + "/net");
@@ -124,7 +124,7 @@ public final class FactsReader {
     return interfaces;
   }
 
-  private String pfDir(String pf) {
+  private synchronized String pfDir(String pf) {
     String dir = pfDirs.get(pf);
     if (dir == null) {
       dir = DeviceDirs.realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
@@ -143,14 +143,16 @@ public final class FactsReader {
   }
 
   /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
-  private Optional<DefaultDriver> defaultDriverOf(String modalias) {
+  private synchronized Optional<DefaultDriver> defaultDriverOf(String modalias) {
     return defaultDrivers.computeIfAbsent(modalias, modules);
   }
 
   /** One device's facts, each read from sysfs once, when first asked for. */
   public final class Device implements Facts {
     private final String address;
-    private final String dir;
+    /** Its bus link, and where that leads once asked ({@link #dir}). */
+    private final String link;
+    private String dir;
     private final Set<MatchKey> keys;
     private final boolean sriovNeeded;
     private final String before;
@@ -168,9 +170,9 @@ public final class FactsReader {
     private OptionalInt vfIndex;
     private List<String> pfInterfaces;
 
-    private Device(String address, String dir, Set<MatchKey> keys, boolean sriovNeeded, String before) {
+    private Device(String address, String link, Set<MatchKey> keys, boolean sriovNeeded, String before) {
       this.address = address;
-      this.dir = dir;
+      this.link = link;
       this.keys = keys;
       this.sriovNeeded = sriovNeeded;
       this.before = before;
@@ -219,16 +221,24 @@ public final class FactsReader {
       }
       String node = ids[MatchKey.NUMA_NODE.ordinal()];
       if (node == null) {
-        node = host.sysfs().read(dir + "/numa_node").orElse("").strip();
+        node = host.sysfs().read(dir() + "/numa_node").orElse("").strip();
         ids[MatchKey.NUMA_NODE.ordinal()] = node;
       }
       return node;
     }
 
+    /** Where its files are, its bus link followed once (in the thread that reads it first). */
+    private String dir() {
+      if (dir == null) {
+        dir = DeviceDirs.realDir(host.sysfs(), link);
+      }
+      return dir;
+    }
+
     /** Whether it has a {@code driver_override}: only such devices are driverctl's and the rules'. */
     public boolean overridable() {
       if (overridable == null) {
-        overridable = host.sysfs().exists(dir + "/driver_override");
+        overridable = host.sysfs().exists(dir() + "/driver_override");
       }
       return overridable;
     }
@@ -240,19 +250,19 @@ public final class FactsReader {
         parseIds();
       }
       String classCode = ids[MatchKey.CLASS.ordinal()];
-      String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir + "/class").orElse("");
+      String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir() + "/class").orElse("");
       return new GroupMember(address, bound(), hasVfioDev(), GroupMember.isBridgeClass(classText));
     }
 
     /** Where its files are: the directory its bus link leads to, found once. */
     public DevicePaths paths() {
-      return new DevicePaths(new DeviceName(bus, address), dir);
+      return new DevicePaths(new DeviceName(bus, address), dir());
     }
 
     /** The driver bound to it now, read once. */
     public Optional<String> bound() {
       if (bound == null) {
-        bound = host.sysfs().linkName(dir + "/driver");
+        bound = host.sysfs().linkName(dir() + "/driver");
       }
       return bound;
     }
@@ -299,7 +309,7 @@ public final class FactsReader {
     /** Whether it has the {@code vfio-dev} directory a VFIO driver gives it, looked at once. */
     private boolean hasVfioDev() {
       if (vfioDev == null) {
-        vfioDev = host.sysfs().exists(dir + "/vfio-dev");
+        vfioDev = host.sysfs().exists(dir() + "/vfio-dev");
       }
       return vfioDev;
     }
@@ -307,7 +317,7 @@ public final class FactsReader {
     @Override
     public Optional<String> physfn() {
       if (physfn == null) {
-        physfn = sriovNeeded ? sriov.physfn(dir) : Optional.empty();
+        physfn = sriovNeeded ? sriov.physfn(dir()) : Optional.empty();
       }
       return physfn;
     }
@@ -348,7 +358,7 @@ public final class FactsReader {
     /** Its {@code modalias} file's content, read once (empty when it cannot be read). */
     public Optional<String> modalias() {
       if (modalias == null) {
-        modalias = host.sysfs().read(dir + "/modalias");
+        modalias = host.sysfs().read(dir() + "/modalias");
       }
       return modalias;
     }
@@ -363,7 +373,7 @@ public final class FactsReader {
       }
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
-        id = host.sysfs().read(dir + "/" + file).map(DeviceFacts::id).orElse("");
+        id = host.sysfs().read(dir() + "/" + file).map(DeviceFacts::id).orElse("");
         ids[key.ordinal()] = id;
       }
       return id;

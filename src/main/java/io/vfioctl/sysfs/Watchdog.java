@@ -1,5 +1,7 @@
 package io.vfioctl.sysfs;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -9,15 +11,28 @@ import java.util.function.Consumer;
  * Java code can abort such a call. So the call being made is registered here, and a daemon
  * thread reports an access that outlives its deadline to {@code expired}, which in the tool says
  * what is stuck, lets go of the global lock and ends the process. It costs two volatile writes
- * an access.
+ * an access. Each thread that accesses sysfs has its own slot: a scan that reads in two threads
+ * must not have one thread's end hide the other's stuck access.
  */
 public final class Watchdog implements AutoCloseable {
   private final long deadlineNanos;
   private final Consumer<String> expired;
-  private volatile Access current;
-  private volatile long startedAt;
+  private final ThreadLocal<Slot> slot = ThreadLocal.withInitial(this::newSlot);
+  private final List<Slot> slots = new CopyOnWriteArrayList<>();
   private volatile boolean fired;
   private Thread thread;
+
+  /** One thread's access in progress, if any. */
+  private static final class Slot {
+    volatile Access current;
+    volatile long startedAt;
+  }
+
+  private Slot newSlot() {
+    Slot s = new Slot();
+    slots.add(s);
+    return s;
+  }
 
   /**
    * @param deadlineSeconds how long one access may take; 0 for no deadline
@@ -49,20 +64,33 @@ public final class Watchdog implements AutoCloseable {
     if (deadlineNanos <= 0) {
       return;
     }
-    startedAt = System.nanoTime();
-    current = new Access(action, path);
+    Slot s = slot.get();
+    s.startedAt = System.nanoTime();
+    s.current = new Access(action, path);
     if (thread == null) {
       start();
     }
   }
 
   public void end() {
-    current = null;
+    if (deadlineNanos > 0) {
+      slot.get().current = null;
+    }
   }
 
-  /** The access in progress, if any. */
+  /** The access in progress that began first, if any. */
   public java.util.Optional<String> current() {
-    return java.util.Optional.ofNullable(current).map(Access::describe);
+    Access first = null;
+    long since = 0;
+    for (Slot s : slots) {
+      Access a = s.current;
+      long at = s.startedAt;
+      if (a != null && (first == null || at - since < 0)) {
+        first = a;
+        since = at;
+      }
+    }
+    return java.util.Optional.ofNullable(first).map(Access::describe);
   }
 
   private synchronized void start() {
@@ -91,10 +119,13 @@ public final class Watchdog implements AutoCloseable {
       if (Thread.interrupted()) {
         return;
       }
-      Access what = current;
-      if (what != null && System.nanoTime() - startedAt > deadlineNanos) {
-        fired = true;
-        expired.accept(what.describe());
+      for (Slot s : slots) {
+        Access what = s.current;
+        if (what != null && System.nanoTime() - s.startedAt > deadlineNanos) {
+          fired = true;
+          expired.accept(what.describe());
+          break;
+        }
       }
     }
   }

@@ -1,0 +1,103 @@
+package io.vfioctl.rules;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Matches the rules against every device of a host, reading each device's facts as far as the
+ * rules ask. On a large host the devices are shared between two threads: the time goes into
+ * sysfs reads and the code around them, one device at a time, which a second core halves.
+ */
+final class Scan {
+  /** Below this many devices a second thread costs more than it saves. */
+  static final int PARALLEL_FROM = 512;
+
+  private Scan() {}
+
+  /**
+   * Per device (at its index), the rules that match it when some do or {@code kept} says so, and
+   * it is overridable; null for the others.
+   */
+  static List<List<Rule>> matching(RuleSet rules, List<FactsReader.Device> devices,
+      Predicate<FactsReader.Device> kept) {
+    @SuppressWarnings("unchecked")
+    List<Rule>[] found = new List[devices.size()];
+    int split = devices.size() >= PARALLEL_FROM ? devices.size() / 2 : devices.size();
+    Part second = new Part(rules, devices, kept, found, split, devices.size());
+    Thread helper = null;
+    if (split < devices.size()) {
+      helper = new Thread(second, "vfioctl-scan");
+      helper.setDaemon(true);
+      helper.start();
+    }
+    new Part(rules, devices, kept, found, 0, split).run();
+    if (helper != null) {
+      join(helper);
+      second.rethrow();
+    }
+    return new ArrayList<>(Arrays.asList(found));
+  }
+
+  private static void join(Thread helper) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        helper.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // a signal's shutdown takes the process down; the scan itself is read-only
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The devices from {@code from} to {@code to}, with a matcher of their own (it remembers IDs). */
+  private static final class Part implements Runnable {
+    private final RuleMatcher matcher;
+    private final List<FactsReader.Device> devices;
+    private final Predicate<FactsReader.Device> kept;
+    private final List<Rule>[] found;
+    private final int from;
+    private final int to;
+    private Throwable failure;
+
+    Part(RuleSet rules, List<FactsReader.Device> devices, Predicate<FactsReader.Device> kept, List<Rule>[] found,
+        int from, int to) {
+      this.matcher = rules.matcher();
+      this.devices = devices;
+      this.kept = kept;
+      this.found = found;
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public void run() {
+      try {
+        for (int i = from; i < to; i++) {
+          FactsReader.Device d = devices.get(i);
+          List<Rule> matching = matcher.matching(d);
+          if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
+            found[i] = matching;
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+    }
+
+    /** What the part met, thrown again in the thread that waited for it: a hostile file's refusal. */
+    void rethrow() {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+    }
+  }
+}
