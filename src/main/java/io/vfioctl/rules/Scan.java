@@ -3,6 +3,7 @@ package io.vfioctl.rules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -24,15 +25,15 @@ final class Scan {
       Predicate<FactsReader.Device> kept) {
     @SuppressWarnings("unchecked")
     List<Rule>[] found = new List[devices.size()];
-    int split = devices.size() >= PARALLEL_FROM ? devices.size() / 2 : devices.size();
-    Part second = new Part(rules, devices, kept, found, split, devices.size());
+    AtomicInteger next = new AtomicInteger();
+    Part second = new Part(rules, devices, kept, found, next);
     Thread helper = null;
-    if (split < devices.size()) {
+    if (devices.size() >= PARALLEL_FROM) {
       helper = new Thread(second, "vfioctl-scan");
       helper.setDaemon(true);
       helper.start();
     }
-    new Part(rules, devices, kept, found, 0, split).run();
+    new Part(rules, devices, kept, found, next).run();
     if (helper != null) {
       join(helper);
       second.rethrow();
@@ -55,34 +56,39 @@ final class Scan {
     }
   }
 
-  /** The devices from {@code from} to {@code to}, with a matcher of their own (it remembers IDs). */
+  /**
+   * One thread's share: runs of {@link #RUN} devices taken in turn until none is left, so that
+   * neither thread waits for the other (SR-IOV functions cost more than the rest, and come together).
+   * Each has a matcher of its own: a matcher remembers IDs.
+   */
   private static final class Part implements Runnable {
+    private static final int RUN = 64;
     private final RuleMatcher matcher;
     private final List<FactsReader.Device> devices;
     private final Predicate<FactsReader.Device> kept;
     private final List<Rule>[] found;
-    private final int from;
-    private final int to;
+    private final AtomicInteger next;
     private Throwable failure;
 
     Part(RuleSet rules, List<FactsReader.Device> devices, Predicate<FactsReader.Device> kept, List<Rule>[] found,
-        int from, int to) {
+        AtomicInteger next) {
       this.matcher = rules.matcher();
       this.devices = devices;
       this.kept = kept;
       this.found = found;
-      this.from = from;
-      this.to = to;
+      this.next = next;
     }
 
     @Override
     public void run() {
       try {
-        for (int i = from; i < to; i++) {
-          FactsReader.Device d = devices.get(i);
-          List<Rule> matching = matcher.matching(d);
-          if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
-            found[i] = matching;
+        for (int from = next.getAndAdd(RUN); from < devices.size(); from = next.getAndAdd(RUN)) {
+          for (int i = from; i < Math.min(from + RUN, devices.size()); i++) {
+            FactsReader.Device d = devices.get(i);
+            List<Rule> matching = matcher.matching(d);
+            if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
+              found[i] = matching;
+            }
           }
         }
       } catch (RuntimeException | Error e) {
