@@ -66,8 +66,13 @@ public final class IommuGroups {
 
   /** The group of a device; empty without an IOMMU (or outside its reach). */
   public Optional<Group> of(DevicePaths device) {
+    return withId(host.sysfs().linkName(device.file("iommu_group")));
+  }
+
+  /** The group a device's {@code iommu_group} link names, read by the caller; empty for none. */
+  public Optional<Group> withId(Optional<String> link) {
     // Group ids are numbers and members PCI addresses: anything else (a hostile root) is no group.
-    return host.sysfs().linkName(device.file("iommu_group")).filter(id -> Text.isDigits(id, 10)).map(this::group);
+    return link.filter(id -> Text.isDigits(id, 10)).map(this::group);
   }
 
   /** Whether the kernel has any IOMMU group at all: none means no IOMMU is enabled. */

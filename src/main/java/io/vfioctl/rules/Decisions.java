@@ -26,6 +26,16 @@ public final class Decisions {
    * along with its IOMMU group, in address order.
    */
   public static List<Decision> of(Host host, String bus, RuleSet rules, VfioResolver vfio) throws IOException {
+    return of(host, bus, rules, vfio, false);
+  }
+
+  /**
+   * As {@link #of(Host, String, RuleSet, VfioResolver)}; with {@code readGroups}, what {@code rules
+   * check} shows of a device a rule binds (its IOMMU group, whether VFIO holds it) is read in the
+   * scan, which a large host does in two threads.
+   */
+  public static List<Decision> of(Host host, String bus, RuleSet rules, VfioResolver vfio, boolean readGroups)
+      throws IOException {
     Map<String, RuleOwnership.Owned> owned = host.ruleOwnership().read();
     Blockers blocked = new Blockers(host, bus);
     Map<String, String> hostDrivers = new HashMap<>();
@@ -33,7 +43,7 @@ public final class Decisions {
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
     List<FactsReader.Device> all = new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers);
-    List<List<Rule>> matched = Scan.matching(rules, all, d -> owned.containsKey(d.address()));
+    List<List<Rule>> matched = Scan.matching(rules, all, d -> owned.containsKey(d.address()), readGroups);
     for (int i = 0; i < all.size(); i++) {
       FactsReader.Device d = all.get(i);
       facts.put(d.address(), d);
@@ -72,7 +82,7 @@ public final class Decisions {
         continue;
       }
       groups = groups == null ? new IommuGroups(host, a -> facts.containsKey(a) ? facts.get(a).member() : null) : groups;
-      Optional<IommuGroups.Group> group = groups.of(facts.get(e.getKey()).paths());
+      Optional<IommuGroups.Group> group = groups.withId(facts.get(e.getKey()).groupLink());
       for (GroupMember m : group.map(IommuGroups.Group::endpoints).orElse(List.of())) {
         List<Rule> own = matches.getOrDefault(m.device(), List.of());
         FactsReader.Device member = facts.get(m.device());

@@ -165,6 +165,7 @@ public final class FactsReader {
     private Optional<String> bound;
     private Boolean overridable;
     private Boolean vfioDev;
+    private Optional<String> groupLink;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -241,6 +242,14 @@ public final class FactsReader {
         overridable = host.sysfs().exists(dir() + "/driver_override");
       }
       return overridable;
+    }
+
+    /** Its {@code iommu_group} link's last component, read once. */
+    public Optional<String> groupLink() {
+      if (groupLink == null) {
+        groupLink = host.sysfs().linkName(dir() + "/iommu_group");
+      }
+      return groupLink;
     }
 
     /** It as a member of its IOMMU group, from what was read of it (its class from modalias). */

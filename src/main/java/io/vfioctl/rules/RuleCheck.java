@@ -48,7 +48,7 @@ public final class RuleCheck {
   public record Report(List<Row> rows, List<Rule> unmatched) {}
 
   public Report check(RuleSet rules) throws IOException {
-    List<Decision> decisions = Decisions.of(host, bus, rules, targets.vfio());
+    List<Decision> decisions = Decisions.of(host, bus, rules, targets.vfio(), true);
     Set<String> selected = new HashSet<>();
     Set<String> used = new HashSet<>();
     for (Decision d : decisions) {
@@ -104,7 +104,7 @@ public final class RuleCheck {
           problems.add("in use: " + uses.get(0) + (rule.force() ? " (Force=yes takes it)" : "; selected but refused"));
         }
       }
-      Optional<IommuGroups.Group> group = groups.of(paths);
+      Optional<IommuGroups.Group> group = facts != null ? groups.withId(facts.groupLink()) : groups.of(paths);
       if (group.isEmpty()) {
         problems.add("no IOMMU group");
       } else if (!rule.group()) {

@@ -19,21 +19,22 @@ final class Scan {
 
   /**
    * Per device (at its index), the rules that match it when some do or {@code kept} says so, and
-   * it is overridable; null for the others.
+   * it is overridable; null for the others. With {@code readGroups}, a device whose rule binds it
+   * has its group link and its facts as a group member read too.
    */
   static List<List<Rule>> matching(RuleSet rules, List<FactsReader.Device> devices,
-      Predicate<FactsReader.Device> kept) {
+      Predicate<FactsReader.Device> kept, boolean readGroups) {
     @SuppressWarnings("unchecked")
     List<Rule>[] found = new List[devices.size()];
     AtomicInteger next = new AtomicInteger();
-    Part second = new Part(rules, devices, kept, found, next);
+    Part second = new Part(rules, devices, kept, found, next, readGroups);
     Thread helper = null;
     if (devices.size() >= PARALLEL_FROM) {
       helper = new Thread(second, "vfioctl-scan");
       helper.setDaemon(true);
       helper.start();
     }
-    new Part(rules, devices, kept, found, next).run();
+    new Part(rules, devices, kept, found, next, readGroups).run();
     if (helper != null) {
       join(helper);
       second.rethrow();
@@ -68,10 +69,12 @@ final class Scan {
     private final Predicate<FactsReader.Device> kept;
     private final List<Rule>[] found;
     private final AtomicInteger next;
+    private final boolean readGroups;
     private Throwable failure;
 
     Part(RuleSet rules, List<FactsReader.Device> devices, Predicate<FactsReader.Device> kept, List<Rule>[] found,
-        AtomicInteger next) {
+        AtomicInteger next, boolean readGroups) {
+      this.readGroups = readGroups;
       this.matcher = rules.matcher();
       this.devices = devices;
       this.kept = kept;
@@ -88,6 +91,10 @@ final class Scan {
             List<Rule> matching = matcher.matching(d);
             if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
               found[i] = matching;
+              if (readGroups && !matching.isEmpty() && !matching.get(0).keepsHostDriver()) {
+                d.groupLink();
+                d.member();
+              }
             }
           }
         }
