@@ -19,12 +19,14 @@ public final class IommuGroups {
 
   private final Host host;
   private final Function<String, GroupMember> known;
+  private final Function<String, List<String>> listed;
   /** Each group read so far, by its id; null when groups may change between looks. */
   private final Map<String, Group> seen;
 
   public IommuGroups(Host host) {
     this.host = host;
     this.known = address -> null;
+    this.listed = id -> null;
     this.seen = null;
   }
 
@@ -36,8 +38,14 @@ public final class IommuGroups {
    *     {@code rules check} has read what most members are
    */
   public IommuGroups(Host host, Function<String, GroupMember> known) {
+    this(host, known, id -> null);
+  }
+
+  /** As {@link #IommuGroups(Host, Function)}, with each group's {@link #memberNames} as the caller read them (null when not). */
+  public IommuGroups(Host host, Function<String, GroupMember> known, Function<String, List<String>> listed) {
     this.host = host;
     this.known = known;
+    this.listed = listed;
     this.seen = new HashMap<>();
   }
 
@@ -91,10 +99,16 @@ public final class IommuGroups {
     return group;
   }
 
+  /** The names in group {@code id}'s {@code devices} directory (a hostile root may put anything there). */
+  public static List<String> memberNames(Sysfs sysfs, String id) {
+    return sysfs.list(GROUPS + "/" + id + "/devices");
+  }
+
   private Group read(String id) {
     Sysfs sysfs = host.sysfs();
     List<GroupMember> members = new ArrayList<>();
-    for (String name : sysfs.list(GROUPS + "/" + id + "/devices")) {
+    List<String> names = listed.apply(id);
+    for (String name : names != null ? names : memberNames(sysfs, id)) {
       if (!io.vfioctl.core.PciAddress.isValid(name)) {
         continue;
       }

@@ -4,7 +4,9 @@ import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
 import io.vfioctl.core.PciAddress;
 import io.vfioctl.core.GroupMember;
+import io.vfioctl.core.Text;
 import io.vfioctl.core.VfioctlException;
+import io.vfioctl.device.IommuGroups;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
 import io.vfioctl.resolve.VfioResolver;
@@ -166,6 +168,7 @@ public final class FactsReader {
     private Boolean overridable;
     private Boolean vfioDev;
     private Optional<String> groupLink;
+    private List<String> groupMembers;
     private Optional<DefaultDriver> defaultDriver;
     private Optional<String> physfn;
     private OptionalInt vfIndex;
@@ -250,6 +253,15 @@ public final class FactsReader {
         groupLink = host.sysfs().linkName(dir() + "/iommu_group");
       }
       return groupLink;
+    }
+
+    /** The members of its IOMMU group by name, listed once; empty without a group. */
+    public List<String> groupMembers() {
+      if (groupMembers == null) {
+        Optional<String> id = groupLink().filter(g -> Text.isDigits(g, 10));
+        groupMembers = id.isPresent() ? IommuGroups.memberNames(host.sysfs(), id.get()) : List.of();
+      }
+      return groupMembers;
     }
 
     /** It as a member of its IOMMU group, from what was read of it (its class from modalias). */

@@ -92,7 +92,7 @@ final class Scan {
             if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
               found[i] = matching;
               if (readGroups && !matching.isEmpty() && !matching.get(0).keepsHostDriver()) {
-                d.groupLink();
+                d.groupMembers();
                 d.member();
               }
             }
