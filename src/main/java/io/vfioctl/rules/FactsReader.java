@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** Reads from sysfs the facts of every device of a bus that the rules ask about, and no more. */
@@ -31,6 +32,8 @@ public final class FactsReader {
   private final Map<String, List<String>> interfacesOf = new HashMap<>();
   private final Map<String, String> pfDirs = new HashMap<>();
   private final Map<String, Optional<Sriov.Numbering>> numberings = new HashMap<>();
+  /** The IDs of each modalias met, parsed once: a card's VFs share one. Read by both scan threads. */
+  private final Map<String, String[]> idsByModalias = new ConcurrentHashMap<>();
   /** Each default host driver found, by modalias; modules.alias is read at the first. */
   private final Map<String, Optional<DefaultDriver>> defaultDrivers = new HashMap<>();
   private final Function<String, Optional<DefaultDriver>> modules;
@@ -362,7 +365,13 @@ public final class FactsReader {
     private void parseIds() {
       Optional<String> read = modalias();
       if (read.isPresent()) {
-        ModaliasIds.parse(read.get(), ids);
+        String[] parsed = idsByModalias.get(read.get());
+        if (parsed == null) {
+          parsed = new String[ModaliasIds.COUNT];
+          ModaliasIds.parse(read.get(), parsed);
+          idsByModalias.put(read.get(), parsed);
+        }
+        System.arraycopy(parsed, 0, ids, 0, ModaliasIds.COUNT);
       }
     }
 
