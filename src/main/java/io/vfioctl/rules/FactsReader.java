@@ -27,11 +27,7 @@ public final class FactsReader {
   private final Host host;
   private final String bus;
   private final Sriov sriov;
-  /** Per PF: the index of each of its VFs, and its interfaces. */
-  private final Map<String, Map<String, Integer>> vfIndexes = new HashMap<>();
-  private final Map<String, List<String>> interfacesOf = new HashMap<>();
-  private final Map<String, String> pfDirs = new HashMap<>();
-  private final Map<String, Optional<Sriov.Numbering>> numberings = new HashMap<>();
+  private final PfFacts pfs;
   /** The IDs of each modalias met, parsed once: a card's VFs share one. Read by both scan threads. */
   private final Map<String, String[]> idsByModalias = new ConcurrentHashMap<>();
   /** Each default host driver found, by modalias; modules.alias is read at the first. */
@@ -48,6 +44,7 @@ public final class FactsReader {
     this.host = host;
     this.bus = bus;
     this.sriov = new Sriov(host);
+    this.pfs = new PfFacts(host, bus, sriov);
     this.modules = modules;
   }
 
@@ -99,52 +96,6 @@ public final class FactsReader {
       }
     }
     return all;
-  }
-
-  /** {@code vf}'s index among its PF {@code pf}'s VFs: by the PF's numbering, else by its {@code virtfn} links. */
-  private synchronized OptionalInt indexAmongVfs(String pf, String vf) {
-    Optional<Sriov.Numbering> numbering = numberings.get(pf);
-    if (numbering == null) {
-      numbering = sriov.numbering(pfDir(pf), pf);
-      numberings.put(pf, numbering);
-    }
-    if (numbering.isPresent()) {
-      return numbering.get().indexOf(vf);
-    }
-    Map<String, Integer> index = vfIndexes.get(pf);
-    if (index == null) {
-      index = indexes(sriov.virtfns(pfDir(pf)));
-      vfIndexes.put(pf, index);
-    }
-    Integer i = index.get(vf);
-    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
-  }
-
-  private synchronized List<String> interfacesOf(String pf) {
-    List<String> interfaces = interfacesOf.get(pf);
-    if (interfaces == null) {
-      interfaces = host.sysfs().list(pfDir(pf) + "/net");
-      interfacesOf.put(pf, interfaces);
-    }
-    return interfaces;
-  }
-
-  private synchronized String pfDir(String pf) {
-    String dir = pfDirs.get(pf);
-    if (dir == null) {
-      dir = DeviceDirs.realDir(host.sysfs(), DevicePaths.devicesDir(bus) + "/" + pf);
-      pfDirs.put(pf, dir);
-    }
-    return dir;
-  }
-
-  /** Each VF's index in {@code vfs} (its first, should a hostile root list one twice). */
-  static Map<String, Integer> indexes(List<String> vfs) {
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < vfs.size(); i++) {
-      index.putIfAbsent(vfs.get(i), i);
-    }
-    return index;
   }
 
   /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
@@ -349,7 +300,7 @@ public final class FactsReader {
     @Override
     public OptionalInt vfIndex() {
       if (vfIndex == null) {
-        vfIndex = physfn().isPresent() ? indexAmongVfs(physfn().get(), address) : OptionalInt.empty();
+        vfIndex = physfn().isPresent() ? pfs.indexAmongVfs(physfn().get(), address) : OptionalInt.empty();
       }
       return vfIndex;
     }
@@ -357,7 +308,7 @@ public final class FactsReader {
     @Override
     public List<String> pfInterfaces() {
       if (pfInterfaces == null) {
-        pfInterfaces = physfn().isPresent() ? interfacesOf(physfn().get()) : List.of();
+        pfInterfaces = physfn().isPresent() ? pfs.interfacesOf(physfn().get()) : List.of();
       }
       return pfInterfaces;
     }

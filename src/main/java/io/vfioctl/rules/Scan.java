@@ -34,11 +34,13 @@ final class Scan {
       helper.setDaemon(true);
       helper.start();
     }
-    new Part(rules, devices, kept, found, next, readGroups).run();
+    Part first = new Part(rules, devices, kept, found, next, readGroups);
+    first.run();
     if (helper != null) {
       join(helper);
       second.rethrow();
     }
+    first.rethrow();
     return new ArrayList<>(Arrays.asList(found));
   }
 

@@ -272,7 +272,7 @@ class LazyMatchingTest {
   @Test
   void aVfsIndexIsItsFirstPlaceAmongItsPfsVfs() {
     List<String> vfs = List.of("0000:02:00.1", "0000:02:00.2", "0000:02:00.1", "0000:02:00.3");
-    Map<String, Integer> index = FactsReader.indexes(vfs);
+    Map<String, Integer> index = PfFacts.indexes(vfs);
     for (String vf : vfs) {
       assertEquals(vfs.indexOf(vf), index.get(vf), vf);
     }
