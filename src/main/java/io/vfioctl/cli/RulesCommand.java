@@ -88,8 +88,14 @@ final class RulesCommand extends Command {
   private static String text(RuleCheck.Row r) {
     Decision d = r.decision();
     StringBuilder b = new StringBuilder(d.address()).append(' ');
-    b.append(d.rule().map(Rule::where).orElse(d.takenWith().map(x -> "(no rule; in the IOMMU group " + x
-        + "'s Group=yes rule takes)").orElse("(no rule; owned by " + d.owner().orElse("") + ")"))).append(": ");
+    if (d.rule().isPresent()) {
+      b.append(d.rule().get().file()).append(':').append(d.rule().get().line());
+    } else if (d.takenWith().isPresent()) {
+      b.append("(no rule; in the IOMMU group ").append(d.takenWith().get()).append("'s Group=yes rule takes)");
+    } else {
+      b.append("(no rule; owned by ").append(d.owner().orElse("")).append(')');
+    }
+    b.append(": ");
     b.append(switch (r.action()) {
       case BIND -> r.target().isEmpty() ? d.rule().get().driver() : r.target();
       case RETURN -> "returns to " + (d.hostDriver().isEmpty() ? "its host driver" : d.hostDriver());
