@@ -18,19 +18,7 @@ class WatchdogTest {
       stuck.set(what);
       fired.countDown();
     })) {
-      CountDownLatch begun = new CountDownLatch(1);
-      Thread other = new Thread(() -> {
-        watchdog.begin("reading ", "/sys/stuck");
-        begun.countDown();
-        try {
-          fired.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      other.setDaemon(true);
-      other.start();
-      begun.await();
+      holdInAnotherThread(watchdog, "/sys/stuck", fired);
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (fired.getCount() > 0 && System.nanoTime() < until) {
         watchdog.begin("reading ", "/sys/fine");
@@ -44,27 +32,34 @@ class WatchdogTest {
   @Test
   void theAccessInProgressIsTheOldest() throws Exception {
     try (Watchdog watchdog = new Watchdog(60, what -> { })) {
-      CountDownLatch begun = new CountDownLatch(1);
       CountDownLatch done = new CountDownLatch(1);
-      Thread other = new Thread(() -> {
-        watchdog.begin("writing ", "/sys/first");
-        begun.countDown();
-        try {
-          done.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        watchdog.end();
-      });
-      other.start();
-      begun.await();
+      Thread other = holdInAnotherThread(watchdog, "/sys/first", done);
       Thread.sleep(5);
       watchdog.begin("reading ", "/sys/second");
-      assertEquals("writing /sys/first", watchdog.current().orElseThrow());
+      assertEquals("reading /sys/first", watchdog.current().orElseThrow());
       watchdog.end();
       done.countDown();
       other.join();
       assertEquals(java.util.Optional.empty(), watchdog.current());
     }
+  }
+
+  /** Begins reading {@code path} in a thread of its own, which ends the access once {@code release} opens. */
+  private static Thread holdInAnotherThread(Watchdog watchdog, String path, CountDownLatch release) throws InterruptedException {
+    CountDownLatch begun = new CountDownLatch(1);
+    Thread other = new Thread(() -> {
+      watchdog.begin("reading ", path);
+      begun.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      watchdog.end();
+    });
+    other.setDaemon(true);
+    other.start();
+    begun.await();
+    return other;
   }
 }
