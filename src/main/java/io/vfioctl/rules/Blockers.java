@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Why a device is out of the rules' reach: a saved override decides it (driverctl's behaviour is
@@ -20,7 +21,8 @@ final class Blockers {
   private final String bus;
   private final Map<String, String> held = new HashMap<>();
   private final Set<String> savedNames;
-  private final Map<String, Optional<String>> known = new HashMap<>();
+  /** Filled by both scan threads (see {@link Scan}). */
+  private final Map<String, Optional<String>> known = new ConcurrentHashMap<>();
 
   Blockers(Host host, String bus) throws IOException {
     this.host = host;

@@ -6,6 +6,7 @@ import io.vfioctl.host.Host;
 import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.resolve.VfioResolver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,22 @@ public final class Decisions {
     Map<String, FactsReader.Device> facts = new HashMap<>();
     Map<String, List<Rule>> matches = new TreeMap<>();
     List<FactsReader.Device> all = new FactsReader(host, bus, vfio).readAll(rules.keysUsed(), hostDrivers);
-    List<List<Rule>> matched = Scan.matching(rules, all, d -> owned.containsKey(d.address()), readGroups);
+    List<List<Rule>> matched;
+    try {
+      matched = Scan.matching(rules, all, d -> owned.containsKey(d.address()), (d, matching) -> {
+        try {
+          blocked.why(d.address());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        if (readGroups && !matching.isEmpty() && !matching.get(0).keepsHostDriver()) {
+          d.groupMembers();
+          d.member();
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     for (int i = 0; i < all.size(); i++) {
       FactsReader.Device d = all.get(i);
       facts.put(d.address(), d);

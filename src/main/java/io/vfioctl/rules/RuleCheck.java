@@ -82,15 +82,16 @@ public final class RuleCheck {
     // Read where the facts reader found the device, and its driver as read there: not again.
     FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
     DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
-    Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
-    String current = driver.orElse("");
     List<String> problems = new ArrayList<>();
     d.blocked().ifPresent(problems::add);
     d.shadowed().forEach(r -> problems.add("also matches " + r.where() + ", shadowed by an earlier file"));
     Decision.Action action = d.action();
     String target = "";
     boolean refused = false;
-    if (action == Decision.Action.BIND) {
+    String current = "";
+    if (action == Decision.Action.BIND) { // only a device to bind has its driver compared
+      Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
+      current = driver.orElse("");
       Rule rule = d.rule().orElseThrow();
       try {
         // The facts reader may have read its modalias already (for the IDs): not again.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -19,22 +20,22 @@ final class Scan {
 
   /**
    * Per device (at its index), the rules that match it when some do or {@code kept} says so, and
-   * it is overridable; null for the others. With {@code readGroups}, a device whose rule binds it
-   * has its group link and its facts as a group member read too.
+   * it is overridable; null for the others. Each such device is given to {@code then} as well,
+   * in the thread that matched it, with its rules: what the caller reads of it next is read there.
    */
   static List<List<Rule>> matching(RuleSet rules, List<FactsReader.Device> devices,
-      Predicate<FactsReader.Device> kept, boolean readGroups) {
+      Predicate<FactsReader.Device> kept, BiConsumer<FactsReader.Device, List<Rule>> then) {
     @SuppressWarnings("unchecked")
     List<Rule>[] found = new List[devices.size()];
     AtomicInteger next = new AtomicInteger();
-    Part second = new Part(rules, devices, kept, found, next, readGroups);
+    Part second = new Part(rules, devices, kept, found, next, then);
     Thread helper = null;
     if (devices.size() >= PARALLEL_FROM) {
       helper = new Thread(second, "vfioctl-scan");
       helper.setDaemon(true);
       helper.start();
     }
-    Part first = new Part(rules, devices, kept, found, next, readGroups);
+    Part first = new Part(rules, devices, kept, found, next, then);
     first.run();
     if (helper != null) {
       join(helper);
@@ -71,12 +72,12 @@ final class Scan {
     private final Predicate<FactsReader.Device> kept;
     private final List<Rule>[] found;
     private final AtomicInteger next;
-    private final boolean readGroups;
+    private final BiConsumer<FactsReader.Device, List<Rule>> then;
     private Throwable failure;
 
     Part(RuleSet rules, List<FactsReader.Device> devices, Predicate<FactsReader.Device> kept, List<Rule>[] found,
-        AtomicInteger next, boolean readGroups) {
-      this.readGroups = readGroups;
+        AtomicInteger next, BiConsumer<FactsReader.Device, List<Rule>> then) {
+      this.then = then;
       this.matcher = rules.matcher();
       this.devices = devices;
       this.kept = kept;
@@ -93,10 +94,7 @@ final class Scan {
             List<Rule> matching = matcher.matching(d);
             if ((!matching.isEmpty() || kept.test(d)) && d.overridable()) {
               found[i] = matching;
-              if (readGroups && !matching.isEmpty() && !matching.get(0).keepsHostDriver()) {
-                d.groupMembers();
-                d.member();
-              }
+              then.accept(d, matching);
             }
           }
         }

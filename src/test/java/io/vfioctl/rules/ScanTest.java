@@ -73,7 +73,11 @@ class ScanTest {
     List<FactsReader.Device> devices = new FactsReader(host, "pci", new VfioResolver(host))
         .readAll(rules.keysUsed(), Map.of());
     assertTrue(devices.size() >= Scan.PARALLEL_FROM, "two threads: " + devices.size());
-    List<List<Rule>> scanned = Scan.matching(rules, devices, d -> false, true);
+    List<List<Rule>> scanned = Scan.matching(rules, devices, d -> false, (d, matching) -> {
+      if (!matching.get(0).keepsHostDriver()) {
+        d.groupMembers();
+      }
+    });
     Host fresh = host(root);
     List<FactsReader.Device> alone = new FactsReader(fresh, "pci", new VfioResolver(fresh))
         .readAll(rules.keysUsed(), Map.of());
@@ -107,6 +111,6 @@ class ScanTest {
     assertThrows(SysfsReadException.class, () -> host.sysfs().read("/sys/bus/pci/devices/" + names.get(names.size() - 1)
         + "/modalias"), "refused alone");
     List<FactsReader.Device> all = new FactsReader(host, "pci", new VfioResolver(host)).readAll(rules.keysUsed(), Map.of());
-    assertThrows(SysfsReadException.class, () -> Scan.matching(rules, all, d -> false, false));
+    assertThrows(SysfsReadException.class, () -> Scan.matching(rules, all, d -> false, (d, matching) -> { }));
   }
 }
