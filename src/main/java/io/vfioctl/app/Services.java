@@ -55,10 +55,15 @@ public final class Services {
     return vfio;
   }
 
+  /** A driver word to the driver to bind, told on the call's log; shares {@link #vfio}. */
+  private TargetResolver targets() {
+    return new TargetResolver(host, vfio(), log);
+  }
+
   /** What changes bindings. */
   public OverrideEngine engine() {
     if (engine == null) {
-      engine = new OverrideEngine(host, settings, log, new TargetResolver(host, vfio(), log), interruption);
+      engine = new OverrideEngine(host, settings, log, targets(), interruption);
     }
     return engine;
   }
@@ -92,7 +97,7 @@ public final class Services {
   }
 
   public RuleApplier ruleApplier() {
-    return new RuleApplier(host, settings.bus(), log, engine(), vfio());
+    return new RuleApplier(host, settings.bus(), log, engine(), targets());
   }
 
   /**

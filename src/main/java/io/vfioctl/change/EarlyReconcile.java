@@ -113,8 +113,7 @@ public final class EarlyReconcile {
    * Force=yes): rebuilding would not bind it early, so it is not named as one the initramfs missed.
    */
   private static boolean refusedAtBuild(String address, Selection.Pick pick, DeviceUse use) {
-    return !pick.rule().map(Rule::force).orElse(false)
-        && !use.bootUses(DevicePaths.of(new DeviceName(DeviceName.PCI, address), Optional.empty())).isEmpty();
+    return !pick.bootUses(DevicePaths.of(new DeviceName(DeviceName.PCI, address), Optional.empty()), use).isEmpty();
   }
 
   private Map<String, RuleOwnership.Owned> readOwned() throws VfioctlException {

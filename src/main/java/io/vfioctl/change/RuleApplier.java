@@ -2,9 +2,9 @@ package io.vfioctl.change;
 
 import io.vfioctl.core.DeviceName;
 import io.vfioctl.core.DevicePaths;
-import io.vfioctl.core.DeviceState;
 import io.vfioctl.core.IoErrors;
 import io.vfioctl.core.Log;
+import io.vfioctl.core.OverridePlan;
 import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.Bindings;
 import io.vfioctl.device.IommuGroups;
@@ -13,7 +13,6 @@ import io.vfioctl.host.RuleOwnership;
 import io.vfioctl.preflight.Problem;
 import io.vfioctl.resolve.Target;
 import io.vfioctl.resolve.TargetResolver;
-import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.rules.Decision;
 import io.vfioctl.rules.Decisions;
 import io.vfioctl.rules.FactsReader;
@@ -42,17 +41,15 @@ public final class RuleApplier {
   private final String bus;
   private final Log log;
   private final OverrideEngine engine;
-  private final VfioResolver vfio;
   private final TargetResolver targets;
 
-  /** @param vfio the resolver {@code engine} asks, so that modules.alias is read once a call */
-  public RuleApplier(Host host, String bus, Log log, OverrideEngine engine, VfioResolver vfio) {
+  /** @param targets the resolver {@code engine} asks, so that modules.alias is read once a call */
+  public RuleApplier(Host host, String bus, Log log, OverrideEngine engine, TargetResolver targets) {
     this.host = host;
     this.bus = bus;
     this.log = log;
     this.engine = engine;
-    this.vfio = vfio;
-    this.targets = new TargetResolver(host, vfio, log);
+    this.targets = targets;
   }
 
   /**
@@ -107,7 +104,7 @@ public final class RuleApplier {
       List<Decision> decisions;
       try {
         owned = new TreeMap<>(host.ruleOwnership().read());
-        decisions = Decisions.of(host, bus, rules, vfio);
+        decisions = Decisions.of(host, bus, rules, targets.vfio());
       } catch (IOException e) {
         throw new VfioctlException("cannot read what the rules own: " + IoErrors.describe(e));
       }
@@ -170,22 +167,27 @@ public final class RuleApplier {
   }
 
   /**
-   * Whether the device is bound as its rule asks, by what the engine would read (its override and
-   * driver, read now) and the target it would resolve: a host with a thousand devices the rules
-   * bound applies them at every boot, and planning a move for each of them finds nothing to do.
-   * Anything short of certain is left to the engine, which then decides.
+   * Whether the device is bound as its rule asks: the engine's plan for it, from its binding read
+   * now and the target resolved from the rules' facts, has no step. A host with a thousand devices
+   * the rules bound applies them at every boot, and planning a move for each finds nothing to do.
+   * Planned as if probing, which is stricter than {@code --noprobe}: anything short of certain is
+   * left to the engine. What resolving said is told only when the device stays as it is; else the
+   * engine says it.
    */
   private boolean inEffect(Decision d, String word) throws VfioctlException {
     if (!(d.device() instanceof FactsReader.Device facts)) {
       return false;
     }
     DevicePaths paths = facts.paths();
-    DeviceState now = Bindings.current(host, paths);
-    if (now.driver().isEmpty() || !now.override().equals(now.driver())) {
-      return false;
+    BufferedLog notes = new BufferedLog();
+    Target target = targets.withLog(notes).resolve(paths, word,
+        word.equals(TargetResolver.BEST_VFIO) ? facts.modalias() : null);
+    boolean inEffect = OverridePlan.of(Bindings.current(host, paths), new OverridePlan.Request(paths, target.driver(),
+        target.moduleToLoad(), true, Optional.empty(), word)).steps().isEmpty();
+    if (inEffect) {
+      notes.replayTo(log);
     }
-    Target target = targets.resolve(paths, word, word.equals(TargetResolver.BEST_VFIO) ? facts.modalias() : null);
-    return target.moduleToLoad().isEmpty() && now.driver().get().equals(target.driver());
+    return inEffect;
   }
 
   /** By device, the others that its {@code Group=yes} rule takes along and no one else holds, in address order. */

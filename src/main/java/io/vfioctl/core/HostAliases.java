@@ -1,5 +1,6 @@
 package io.vfioctl.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +44,9 @@ public final class HostAliases {
   public Optional<String> moduleFor(String modalias) {
     String subject = modalias.startsWith(VfioAlias.HOST_PREFIX) ? modalias.substring(VfioAlias.HOST_PREFIX.length())
         : modalias;
-    long vendor = fixedField(subject, 0, 'v');
-    long device = vendor < 0 ? -1 : fixedField(subject, 9, 'd');
+    byte[] fields = subject.getBytes(StandardCharsets.ISO_8859_1);
+    long vendor = fixedField(fields, 0, 'v');
+    long device = vendor < 0 ? -1 : fixedField(fields, 9, 'd');
     if (vendor < 0 || device < 0) { // no device's modalias: every line may match it
       return first(subject, Lines.all(byDevice, byVendor, open));
     }
@@ -128,21 +130,6 @@ public final class HostAliases {
     long value = 0;
     for (int i = at + 1; i < at + 9; i++) {
       int digit = hexDigit(text[i]);
-      if (digit < 0) {
-        return -1;
-      }
-      value = value << 4 | digit;
-    }
-    return value;
-  }
-
-  private static long fixedField(String text, int at, char marker) {
-    if (at + 9 > text.length() || text.charAt(at) != marker) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = at + 1; i < at + 9; i++) {
-      int digit = hexDigit(text.charAt(i));
       if (digit < 0) {
         return -1;
       }

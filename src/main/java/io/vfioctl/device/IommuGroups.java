@@ -36,12 +36,8 @@ public final class IommuGroups {
    *
    * @param known a member as the caller has read it already, by its address (null when not):
    *     {@code rules check} has read what most members are
+   * @param listed a group's {@link #memberNames} as the caller read them, by its id (null when not)
    */
-  public IommuGroups(Host host, Function<String, GroupMember> known) {
-    this(host, known, id -> null);
-  }
-
-  /** As {@link #IommuGroups(Host, Function)}, with each group's {@link #memberNames} as the caller read them (null when not). */
   public IommuGroups(Host host, Function<String, GroupMember> known, Function<String, List<String>> listed) {
     this.host = host;
     this.known = known;

@@ -111,10 +111,7 @@ public final class InitramfsBuild {
   /** The machine would not come up: a line that names the device, why, and what to do. */
   private static void refuseBootDevice(DevicePaths device, Selection.Pick pick, DeviceUse use)
       throws VfioctlException {
-    if (pick.rule().map(Rule::force).orElse(false)) {
-      return;
-    }
-    List<String> uses = use.bootUses(device);
+    List<String> uses = pick.bootUses(device, use);
     if (uses.isEmpty()) {
       return;
     }

@@ -1,9 +1,11 @@
 package io.vfioctl.early;
 
 import io.vfioctl.core.DeviceName;
+import io.vfioctl.core.DevicePaths;
 import io.vfioctl.host.EarlyRecord;
 import io.vfioctl.host.Host;
 import io.vfioctl.host.PersistedOverrides;
+import io.vfioctl.inuse.DeviceUse;
 import io.vfioctl.rules.Facts;
 import io.vfioctl.rules.MatchScript;
 import io.vfioctl.rules.Rule;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +69,15 @@ public record Selection(Map<String, String> overrides, Set<String> others, RuleS
    * @param source {@link EarlyRecord#BY_OVERRIDE} or the rule file's name
    * @param rule the rule that selects it, for a device a rule selects
    */
-  public record Pick(String word, String source, Optional<Rule> rule) {}
+  public record Pick(String word, String source, Optional<Rule> rule) {
+    /**
+     * What at boot (the root disk, the console) keeps an initramfs build from taking the device
+     * at {@code device}; none when nothing does, or its rule says {@code Force=yes}.
+     */
+    public List<String> bootUses(DevicePaths device, DeviceUse use) {
+      return rule.map(Rule::force).orElse(false) ? List.of() : use.bootUses(device);
+    }
+  }
 
   /** Empty when the early script leaves the device alone. */
   public Optional<Pick> pick(Facts d) {

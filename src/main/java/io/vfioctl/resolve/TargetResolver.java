@@ -25,11 +25,11 @@ public final class TargetResolver {
     this.vfio = vfio;
     this.log = log;
   }
+
   /** The VFIO resolver it asks, with what it has read in this call. */
   public VfioResolver vfio() {
     return vfio;
   }
-
 
   /** This resolver, telling {@code other} what it finds. */
   public TargetResolver withLog(Log other) {

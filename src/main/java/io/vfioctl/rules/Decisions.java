@@ -92,15 +92,12 @@ public final class Decisions {
   private static Map<String, String> groupsTaken(Host host, Map<String, FactsReader.Device> facts,
       Map<String, List<Rule>> matches, Blockers blocked) throws IOException {
     Map<String, String> taken = new TreeMap<>();
-    Map<String, List<String>> listed = new HashMap<>();
-    IommuGroups groups = new IommuGroups(host, a -> facts.containsKey(a) ? facts.get(a).member() : null, listed::get);
+    IommuGroups groups = FactsReader.groups(host, facts);
     for (Map.Entry<String, List<Rule>> e : matches.entrySet()) {
       if (!binds(e.getValue(), blocked.blocks(e.getKey())) || !e.getValue().get(0).group()) {
         continue;
       }
-      FactsReader.Device lead = facts.get(e.getKey());
-      lead.groupLink().ifPresent(id -> listed.put(id, lead.groupMembers())); // listed in the scan, for rules check
-      Optional<IommuGroups.Group> group = groups.withId(lead.groupLink());
+      Optional<IommuGroups.Group> group = groups.withId(facts.get(e.getKey()).groupLink());
       for (GroupMember m : group.map(IommuGroups.Group::endpoints).orElse(List.of())) {
         List<Rule> own = matches.getOrDefault(m.device(), List.of());
         FactsReader.Device member = facts.get(m.device());

@@ -98,6 +98,23 @@ public final class FactsReader {
     return all;
   }
 
+  /**
+   * The IOMMU groups of {@code devices} (by address) for a caller that changes nothing while it
+   * looks: a member it holds is taken as read, and a group listed in the scan is not listed again.
+   */
+  static IommuGroups groups(Host host, Map<String, Device> devices) {
+    Map<String, List<String>> listed = new HashMap<>();
+    for (Device d : devices.values()) {
+      if (d.groupMembers != null) {
+        d.groupLink.ifPresent(id -> listed.put(id, d.groupMembers));
+      }
+    }
+    return new IommuGroups(host, address -> {
+      Device d = devices.get(address);
+      return d == null ? null : d.member();
+    }, listed::get);
+  }
+
   /** The host driver whose {@code pci:} alias matches {@code modalias}, looked up once per modalias. */
   private synchronized Optional<DefaultDriver> defaultDriverOf(String modalias) {
     return defaultDrivers.computeIfAbsent(modalias, modules);
@@ -220,10 +237,7 @@ public final class FactsReader {
 
     /** It as a member of its IOMMU group, from what was read of it (its class from modalias). */
     public GroupMember member() {
-      if (!idsParsed) {
-        idsParsed = true;
-        parseIds();
-      }
+      parseIds();
       String classCode = ids[MatchKey.CLASS.ordinal()];
       String classText = classCode != null ? "0x" + classCode : host.sysfs().read(dir() + "/class").orElse("");
       return new GroupMember(address, bound(), hasVfioDev(), GroupMember.isBridgeClass(classText));
@@ -259,7 +273,7 @@ public final class FactsReader {
     public Optional<DefaultDriver> defaultDriver() {
       if (defaultDriver == null) {
         defaultDriver = Optional.empty();
-        if (keys.contains(MatchKey.DRIVER) && (before == null || before.isEmpty()) && !hasHostDriver()) {
+        if (keys.contains(MatchKey.DRIVER) && (before == null || before.isEmpty()) && !hostDriverBound()) {
           String m = modalias().orElse("");
           if (m.startsWith("pci:")) {
             defaultDriver = defaultDriverOf(m);
@@ -269,13 +283,7 @@ public final class FactsReader {
       return defaultDriver;
     }
 
-    /** Whether a driver other than a VFIO one holds it; see {@link io.vfioctl.device.Bindings#hostDriver}. */
-    private boolean hasHostDriver() {
-      List<String> found = drivers();
-      return !found.isEmpty() && !GroupMember.isVfioDriver(found.get(0)) && !hasVfioDev();
-    }
-
-    /** Whether a driver other than a VFIO one is bound to it now. */
+    /** Whether a driver other than a VFIO one is bound to it now; see {@link io.vfioctl.device.Bindings#hostDriver}. */
     public boolean hostDriverBound() {
       Optional<String> driver = bound();
       return driver.isPresent() && !GroupMember.isVfioDriver(driver.get()) && !hasVfioDev();
@@ -313,7 +321,12 @@ public final class FactsReader {
       return pfInterfaces;
     }
 
+    /** The five IDs from its modalias, once (they stay unknown when it is not of the kernel's form). */
     private void parseIds() {
+      if (idsParsed) {
+        return;
+      }
+      idsParsed = true;
       Optional<String> read = modalias();
       if (read.isPresent()) {
         String[] parsed = idsByModalias.get(read.get());
@@ -329,10 +342,7 @@ public final class FactsReader {
     /** Its modalias, when the five IDs were read from it (see {@link ModaliasIds}). */
     @Override
     public String idsKey() {
-      if (!idsParsed) {
-        idsParsed = true;
-        parseIds();
-      }
+      parseIds();
       return ids[MatchKey.VENDOR.ordinal()] != null ? modalias().orElse(null) : null;
     }
 
@@ -348,10 +358,7 @@ public final class FactsReader {
       if (!keys.contains(key)) {
         return "";
       }
-      if (!idsParsed) {
-        idsParsed = true;
-        parseIds();
-      }
+      parseIds();
       String id = ids[key.ordinal()];
       if (id == null) { // no modalias, or one vfioctl cannot read: the ID's own file
         id = host.sysfs().read(dir() + "/" + file).map(DeviceFacts::id).orElse("");

@@ -1,6 +1,9 @@
 package io.vfioctl.rules;
 
-/** The keys of a rule's {@code [Match]} section, by their spelling in the file. */
+/**
+ * The keys of a rule's {@code [Match]} section, by their spelling in the file. The five IDs a
+ * modalias holds come first, in this order ({@link ModaliasIds} fills them by ordinal).
+ */
 public enum MatchKey {
   VENDOR("Vendor"),
   DEVICE("Device"),
@@ -56,7 +59,7 @@ public enum MatchKey {
 
   /** Whether it is one of the five IDs a device's modalias holds: vendor, device, subsystem vendor and device, class. */
   boolean isId() {
-    return this == VENDOR || this == DEVICE || this == SUBSYSTEM_VENDOR || this == SUBSYSTEM_DEVICE || this == CLASS;
+    return ordinal() <= CLASS.ordinal();
   }
 
   /** Whether matching needs the device's SR-IOV relations, which cost more to read. */

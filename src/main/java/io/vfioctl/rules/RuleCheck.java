@@ -60,16 +60,12 @@ public final class RuleCheck {
     }
     DeviceUse use = new DeviceUse(host);
     Map<String, FactsReader.Device> read = new HashMap<>();
-    Map<String, List<String>> listed = new HashMap<>();
     for (Decision d : decisions) {
       if (d.device() instanceof FactsReader.Device facts) {
         read.put(d.address(), facts);
-        if (d.action() == Decision.Action.BIND) { // read in the scan
-          facts.groupLink().ifPresent(id -> listed.put(id, facts.groupMembers()));
-        }
       }
     }
-    IommuGroups groups = new IommuGroups(host, a -> read.containsKey(a) ? read.get(a).member() : null, listed::get);
+    IommuGroups groups = FactsReader.groups(host, read);
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
       rows.add(row(d, selected, use, groups));

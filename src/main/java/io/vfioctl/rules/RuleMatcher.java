@@ -44,13 +44,7 @@ final class RuleMatcher {
       while (to < c.length && c[to].key().isId()) {
         to++;
       }
-      // Keys of one cost are in a fixed order, so a rule's ID conditions come together; should
-      // another come between them, the rule is matched condition by condition.
-      for (int k = to; k < c.length; k++) {
-        if (c[k].key().isId()) {
-          from = to = c.length;
-        }
-      }
+      // The IDs cost 1 and 2 and no other key does (MatchKey#cost): a rule's ID conditions come together.
       idsFrom[i] = from;
       idsTo[i] = to;
     }
