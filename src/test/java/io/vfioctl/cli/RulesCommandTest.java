@@ -16,6 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /** rules list, check and apply on the standard simulated machine. */
 class RulesCommandTest extends RulesMachineTest {
+  /** What a saved file holds does not matter to the rules: one too large to read keeps them off its device too. */
+  @Test
+  void aSavedFileTheRulesCannotReadStillKeepsThemOff() {
+    rule("50-e1000.conf", "Vendor=8086", "Driver=vfio-pci");
+    m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n" + "#".repeat(8192) + "\n");
+    Result check = ok("rules", "check");
+    String line = check.out().lines().filter(l -> l.startsWith(NIC + " ")).findFirst().orElseThrow();
+    assertTrue(line.endsWith("a saved override decides it (/etc/driverctl.d/pci-" + NIC + ")"), line);
+    assertTrue(ok("rules", "apply").out().contains("0 failed"));
+    assertEquals("e1000", m.driver(NIC), "left to its saved file");
+  }
+
   @Test
   void aRuleByVendorAndDeviceBindsTheVariantDriverAndASecondApplyChangesNothing() throws Exception {
     rule("50-edu.conf", "Vendor=0x1234\nDevice=11e8", "Driver=vfio");
