@@ -74,7 +74,7 @@ public final class Main {
   public static void main(String[] args) {
     HeldOutput held;
     try {
-      held = new HeldOutput(new FileOutputStream(StandardOutput.descriptor()), Repeatable::end);
+      held = new HeldOutput(new FileOutputStream(StandardOutput.descriptor()), Repeatable.END);
     } catch (IllegalStateException e) {
       System.err.println("vfioctl: " + e.getMessage());
       Runtime.getRuntime().halt(70);
@@ -84,7 +84,7 @@ public final class Main {
     // Line by line: a -v trace must reach the journal even if the process is killed mid-change.
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     Main main = forThisProcess();
-    main.notRepeatable = Repeatable::end;
+    main.notRepeatable = Repeatable.END;
     // Nothing has been done yet. A crash report that still calls this thread "main" tells the
     // launcher so: it may then run the command again without its start-up cache.
     Thread.currentThread().setName("vfioctl");

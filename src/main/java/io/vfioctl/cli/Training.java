@@ -32,13 +32,19 @@ public final class Training {
   /** An SR-IOV PF with one VF. */
   private static final String PF = "0000:00:06.0";
   private static final String VF = "0000:00:06.1";
+  /**
+   * An NVMe controller and a second function in its IOMMU group, neither bound: a rule takes the
+   * controller by its default host driver (found in modules.alias), and its group with it.
+   */
+  private static final String NVME = "0000:00:07.0";
+  private static final String NVME_PEER = "0000:00:07.1";
   private static final String RELEASE = "6.12.0-training";
 
   private Training() {}
 
   public static void main(String[] args) throws IOException {
     PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-    HeldOutput held = new HeldOutput(OutputStream.nullOutputStream(), Repeatable::end); // as Main holds stdout
+    HeldOutput held = new HeldOutput(OutputStream.nullOutputStream(), Repeatable.END); // as Main holds stdout
     PrintStream out = new PrintStream(held, false, StandardCharsets.UTF_8);
     train(out, sink);
     out.flush();
@@ -59,10 +65,15 @@ public final class Training {
           .inGroup(AUDIO, 3) // DISPLAY's group: groups are numbered in the order devices are added
           .device(PF, 0x8086, 0x1572, 0x020000, "(null)", "i40e")
           .device(VF, 0x8086, 0x154c, 0x020000, "(null)", "iavf")
+          .device(NVME, 0x144d, 0xa808, 0x010802, "(null)", null)
+          .device(NVME_PEER, 0x144d, 0xa809, 0x088000, "(null)", null)
+          .inGroup(NVME_PEER, 7)
           .persisted("pci-" + GPU, "vfio\n")
           .persisted("pci-" + DISPLAY, "vfio-pci\n")
           .kernel(RELEASE, """
               alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e
+              alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci
+              alias pci:v*d*sv*sd*bc01sc08i02* nvme
               alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci
               alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci
               """);
@@ -70,6 +81,8 @@ public final class Training {
       // node (a holder is looked for), a PF's VF.
       Files.createDirectories(layout.deviceDir(GPU).resolve("vfio-dev/vfio0"));
       Files.writeString(layout.deviceDir(PF).resolve("sriov_numvfs"), "1\n");
+      Files.writeString(layout.deviceDir(PF).resolve("sriov_offset"), "1\n");
+      Files.writeString(layout.deviceDir(PF).resolve("sriov_stride"), "1\n");
       Files.createSymbolicLink(layout.deviceDir(PF).resolve("virtfn0"), Path.of("../" + VF));
       Files.createSymbolicLink(layout.deviceDir(VF).resolve("physfn"), Path.of("../" + PF));
       Path guest = root.resolve("guest.xml");
@@ -112,6 +125,8 @@ public final class Training {
       // As the kernel's probe would have bound them: the rules are in effect from now on.
       bindAsProbed(layout, VIRTIO, "vfio-pci");
       bindAsProbed(layout, VF, "vfio-pci");
+      bindAsProbed(layout, NVME, "vfio-pci");
+      bindAsProbed(layout, NVME_PEER, "vfio-pci");
       for (String[] command : new String[][] {
           {"--root", r, "rules", "check"}, {"--root", r, "--noprobe", "rules", "apply"},
           {"--root", r, "--noprobe", "rules", "apply", VF}, {"--root", r, "--noprobe", "load-override", "--all"}}) {
@@ -133,9 +148,13 @@ public final class Training {
     Files.createSymbolicLink(link, Path.of("../../../bus/pci/drivers/" + driver));
   }
 
-  /** Rules that use every kind of key: a VF by its PF, a device by IDs and class, one kept by address. */
+  /**
+   * Rules that use every kind of key: a device by its default host driver with its group, a VF by
+   * its PF, a device by IDs and class, one kept by address.
+   */
   private static void writeRules(Path root) throws IOException {
     Path dir = Files.createDirectories(root.resolve("etc/vfioctl/bind.d"));
+    Files.writeString(dir.resolve("05-nvme.conf"), "[Match]\nDriver=nvme\n[Bind]\nDriver=vfio\nGroup=yes\n");
     Files.writeString(dir.resolve("10-keep-nic.conf"), "[Match]\nAddress=0000:00:02.*\nClass=network\n[Bind]\nDriver=none\n");
     Files.writeString(dir.resolve("20-vfs.conf"), "# VFs of the PF\n[Match]\nVendor=0x8086\nDevice=154c 1889\n"
         + "PhysicalFunction=0000:00:06.*\nVirtualFunctionIndex=0-3,7\nDriver=!ixgbevf\n[Bind]\nDriver=vfio\n");
