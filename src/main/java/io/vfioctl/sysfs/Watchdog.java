@@ -82,7 +82,8 @@ public final class Watchdog implements AutoCloseable {
   public java.util.Optional<String> current() {
     Access first = null;
     long since = 0;
-    for (Slot s : slots) {
+    for (int i = 0; i < slots.size(); i++) { // by index: an iterator's class is not in the start-up cache
+      Slot s = slots.get(i);
       Access a = s.current;
       long at = s.startedAt;
       if (a != null && (first == null || at - since < 0)) {
@@ -119,7 +120,8 @@ public final class Watchdog implements AutoCloseable {
       if (Thread.interrupted()) {
         return;
       }
-      for (Slot s : slots) {
+      for (int i = 0; i < slots.size(); i++) { // by index: see current()
+        Slot s = slots.get(i);
         Access what = s.current;
         if (what != null && System.nanoTime() - s.startedAt > deadlineNanos) {
           fired = true;
