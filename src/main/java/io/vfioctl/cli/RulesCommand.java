@@ -102,7 +102,8 @@ final class RulesCommand extends Command {
     b.append(switch (r.action()) {
       case BIND -> r.target().isEmpty() ? d.rule().get().driver() : r.target();
       case RETURN -> "returns to " + (d.hostDriver().isEmpty() ? "its host driver" : d.hostDriver());
-      case NOTHING -> d.takenWith().isPresent() && d.blocked().isEmpty() ? "moves with " + d.takenWith().get()
+      case NOTHING -> d.takenWith().isPresent() && d.blocked().isEmpty()
+          ? "moves with " + d.takenWith().get() + (r.target().isEmpty() ? "" : " to " + r.target())
           : d.rule().map(Rule::keepsHostDriver).orElse(false) ? "keeps its host driver" : "left alone";
     });
     r.why().ifPresent(w -> b.append(" (").append(w).append(')'));

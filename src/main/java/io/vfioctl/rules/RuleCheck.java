@@ -36,7 +36,8 @@ public final class RuleCheck {
   /**
    * One device's row.
    *
-   * @param target the driver it gets: resolved from the rule's word, empty for its host driver
+   * @param target the driver it gets: resolved from the rule's word (for a device that moves with
+   *     another's group, from that device's rule), empty for its host driver
    * @param inEffect whether it has that now
    * @param refused whether apply would refuse it (in use, without Force=yes)
    * @param why what its rule matched that the device does not show: its default host driver, for
@@ -66,15 +67,22 @@ public final class RuleCheck {
       }
     }
     IommuGroups groups = FactsReader.groups(host, read);
+    Map<String, Rule> leads = new HashMap<>();
+    for (Decision d : decisions) {
+      if (d.action() == Decision.Action.BIND) {
+        leads.put(d.address(), d.rule().orElseThrow());
+      }
+    }
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
-      rows.add(row(d, selected, use, groups));
+      rows.add(row(d, selected, use, groups, leads));
     }
     List<Rule> unmatched = rules.rules().stream().filter(r -> !used.contains(r.file())).toList();
     return new Report(rows, unmatched);
   }
 
-  private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups) {
+  /** @param leads the rule of each device a rule binds, by address: a member taken along gets what it gives */
+  private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups, Map<String, Rule> leads) {
     // Read where the facts reader found the device, and its driver as read there: not again.
     FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
     DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
@@ -85,19 +93,19 @@ public final class RuleCheck {
     String target = "";
     boolean refused = false;
     String current = "";
+    // A member taken along with its group's device moves to what that device's rule gives it.
+    Rule taking = action == Decision.Action.NOTHING && d.blocked().isEmpty()
+        ? d.takenWith().map(leads::get).orElse(null) : null;
+    if (taking != null) {
+      current = (facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink())).orElse("");
+      target = resolve(paths, facts, taking, problems);
+    }
     if (action == Decision.Action.BIND) { // only a device to bind has its driver compared
       Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
       current = driver.orElse("");
       Rule rule = d.rule().orElseThrow();
-      try {
-        // The facts reader may have read its modalias already (for the IDs): not again.
-        Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO) && facts != null
-            ? facts.modalias() : null;
-        target = targets.resolve(paths, rule.driver(), modalias).driver();
-      } catch (VfioctlException e) {
-        problems.add(e.getMessage());
-        refused = true;
-      }
+      target = resolve(paths, facts, rule, problems);
+      refused = target.isEmpty();
       if (!target.equals(current) && (facts != null ? facts.hostDriverBound() : Bindings.hostDriver(host, paths, driver))) {
         List<String> uses = use.uses(paths);
         if (!uses.isEmpty()) {
@@ -119,9 +127,22 @@ public final class RuleCheck {
     boolean inEffect = switch (action) {
       case BIND -> !target.isEmpty() && target.equals(current);
       case RETURN -> false;
-      case NOTHING -> true;
+      case NOTHING -> taking == null || !target.isEmpty() && target.equals(current);
     };
     return new Row(d, action, target, inEffect, refused, List.copyOf(problems), why(d));
+  }
+
+  /** The driver {@code rule}'s word resolves to for the device; empty, and the reason in {@code problems}, when none. */
+  private String resolve(DevicePaths paths, FactsReader.Device facts, Rule rule, List<String> problems) {
+    try {
+      // The facts reader may have read its modalias already (for the IDs): not again.
+      Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO) && facts != null
+          ? facts.modalias() : null;
+      return targets.resolve(paths, rule.driver(), modalias).driver();
+    } catch (VfioctlException e) {
+      problems.add(e.getMessage());
+      return "";
+    }
   }
 
   private static Optional<String> why(Decision d) {

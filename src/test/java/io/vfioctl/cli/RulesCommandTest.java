@@ -161,12 +161,16 @@ class RulesCommandTest extends RulesMachineTest {
   void aGroupRuleOwnsTheWholeGroupAndRemovingItReturnsTheGroupAndNothingElse() throws Exception {
     rule("50-fn0.conf", "Address=" + FN0, "Driver=vfio-pci\nGroup=yes");
     rule("60-virtio.conf", "Vendor=1af4", "Driver=vfio-pci");
+    String taken = FN1 + " (no rule; in the IOMMU group " + FN0 + "'s Group=yes rule takes): moves with " + FN0
+        + " to vfio-pci, ";
+    assertTrue(ok("rules", "check").out().contains(taken + "not in effect\n"), "it still has its host driver");
+    assertTrue(ok("rules", "check", "--json").out().contains("\"takenWith\": \"" + FN0 + "\",\n      \"action\": "
+        + "\"nothing\",\n      \"driver\": \"vfio-pci\",\n      \"inEffect\": false"));
     assertEquals("rules apply: 2 bound, 0 returned, 0 already in effect, 0 failed\n", ok("rules", "apply").out());
     assertEquals("vfio-pci", m.driver(FN1));
     assertEquals(VIRTIO + " 60-virtio.conf virtio-pci\n" + FN0 + " 50-fn0.conf e1000\n" + FN1 + " 50-fn0.conf e1000\n",
         owned(), "the member the rule moved along is the rule's too");
-    assertTrue(ok("rules", "check").out().contains(FN1 + " (no rule; in the IOMMU group " + FN0
-        + "'s Group=yes rule takes): moves with " + FN0 + ", in effect\n"));
+    assertTrue(ok("rules", "check").out().contains(taken + "in effect\n"));
     int writes = m.kernel.writeLog().size();
     assertEquals("rules apply: 0 bound, 0 returned, 2 already in effect, 0 failed\n", ok("rules", "apply").out());
     assertEquals(writes, m.kernel.writeLog().size(), "the member is not returned while its group's rule holds");

@@ -38,7 +38,8 @@ class TrainingTest {
       "/etc/vfioctl/bind.d/20-vfs.conf:2: Vendor=8086 Device=154c 1889 PhysicalFunction=0000:00:06.* ", // rules list
       "\n0000:00:06.1 /etc/vfioctl/bind.d/20-vfs.conf:2: vfio-pci, not in effect\n", // rules check
       "\n0000:00:07.0 /etc/vfioctl/bind.d/05-nvme.conf:1: vfio-pci (Driver= matched its default host driver nvme)",
-      "\n0000:00:07.1 (no rule; in the IOMMU group 0000:00:07.0's Group=yes rule takes)", // rules check
+      "\n0000:00:07.1 (no rule; in the IOMMU group 0000:00:07.0's Group=yes rule takes): moves with 0000:00:07.0 to"
+          + " vfio-pci, not in effect\n", // rules check
       "\"rule\": \"/etc/vfioctl/bind.d/30-virtio.conf\"", // --json rules check
       "rules apply: 3 bound, 0 returned, 0 already in effect, 0 failed\n", // --dry-run and --noprobe rules apply
       "\n0000:00:06.1 /etc/vfioctl/bind.d/20-vfs.conf:2: vfio-pci, in effect\n", // rules check, all in effect
