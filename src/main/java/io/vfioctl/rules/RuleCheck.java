@@ -93,26 +93,26 @@ public final class RuleCheck {
     String target = "";
     boolean refused = false;
     String current = "";
-    // A member taken along with its group's device moves to what that device's rule gives it.
+    // A device to bind moves to what its rule gives it; a member taken along with its group's
+    // device, to what that device's rule gives it. Only those have their driver compared.
     Rule taking = action == Decision.Action.NOTHING && d.blocked().isEmpty()
         ? d.takenWith().map(leads::get).orElse(null) : null;
-    if (taking != null) {
-      current = (facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink())).orElse("");
-      target = resolve(paths, facts, taking, problems);
-    }
-    if (action == Decision.Action.BIND) { // only a device to bind has its driver compared
+    Rule rule = action == Decision.Action.BIND ? d.rule().orElseThrow() : taking;
+    if (rule != null) {
       Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
       current = driver.orElse("");
-      Rule rule = d.rule().orElseThrow();
       target = resolve(paths, facts, rule, problems);
       refused = target.isEmpty();
       if (!target.equals(current) && (facts != null ? facts.hostDriverBound() : Bindings.hostDriver(host, paths, driver))) {
         List<String> uses = use.uses(paths);
         if (!uses.isEmpty()) {
           refused |= !rule.force();
-          problems.add("in use: " + uses.get(0) + (rule.force() ? " (Force=yes takes it)" : "; selected but refused"));
+          problems.add("in use: " + uses.get(0) + (rule.force() ? " (Force=yes takes it)"
+              : taking != null ? "; its group's move is refused" : "; selected but refused"));
         }
       }
+    }
+    if (action == Decision.Action.BIND) {
       Optional<IommuGroups.Group> group = facts != null ? groups.withId(facts.groupLink()) : groups.of(paths);
       if (group.isEmpty()) {
         problems.add("no IOMMU group");

@@ -184,6 +184,25 @@ class RulesCommandTest extends RulesMachineTest {
   }
 
   @Test
+  void aMemberInUseThatAGroupRuleTakesAlongIsShownInUseAndItsGroupsMoveRefused() {
+    m.kernel.addLink("/sys/class/net/eth1", "../../devices/pci0000:00/" + FN1 + "/net/eth1")
+        .addFile("/sys/class/net/eth1/flags", "0x1003");
+    m.write("proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+        + "eth1\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
+    rule("50-fn0.conf", "Address=" + FN0, "Driver=vfio-pci\nGroup=yes");
+    Result check = ok("rules", "check");
+    assertTrue(check.out().contains(FN1 + " (no rule; in the IOMMU group " + FN0 + "'s Group=yes rule takes): moves with "
+        + FN0 + " to vfio-pci, not in effect; in use: its interface eth1 is up with route 10.0.2.0/24; its group's move"
+        + " is refused\n"), check::toString);
+    assertTrue(ok("rules", "check", "--json").out().contains("\"refused\": true"), "the member's row");
+    Result r = m.run("rules", "apply");
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().contains(FN1 + " is in use: its interface eth1 is up"), r::toString);
+    assertEquals("e1000", m.driver(FN0), "the group stays as it was");
+    assertEquals("e1000", m.driver(FN1));
+  }
+
+  @Test
   void theBootPathAppliesTheRulesAfterTheSavedOverridesWhichBeatThem() throws Exception {
     m.write("etc/driverctl.d/pci-" + VIRTIO, "virtio-pci\n");
     m.write("etc/driverctl.d/pci-" + NIC, "vfio-pci\n");
