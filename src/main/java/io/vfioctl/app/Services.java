@@ -129,16 +129,17 @@ public final class Services {
     return io.vfioctl.early.Staleness.notice(host);
   }
 
-  /** What the initramfs's early script took at this boot, by address; empty when no early script ran. */
-  public java.util.Optional<java.util.Map<String, io.vfioctl.host.EarlyRecord.Taken>> takenEarly() {
-    io.vfioctl.host.EarlyRecord record = new io.vfioctl.host.EarlyRecord(host.files());
-    return record.run().map(ran -> record.taken());
-  }
+  /**
+   * What the initramfs's early script bound at this boot, by address, and the command that
+   * rebuilds that initramfs.
+   */
+  public record EarlyBoot(java.util.Map<String, io.vfioctl.host.EarlyRecord.Taken> taken, String rebuildCommand) {}
 
-  /** The command that rebuilds the initramfs whose early script ran at this boot; empty when none ran. */
-  public java.util.Optional<String> earlyRebuildCommand() {
-    return new io.vfioctl.host.EarlyRecord(host.files()).run()
-        .map(ran -> io.vfioctl.host.InitramfsBuilds.rebuildCommand(ran.builder()));
+  /** What the early script did at this boot; empty when none ran. Its record is read once. */
+  public java.util.Optional<EarlyBoot> earlyBoot() {
+    io.vfioctl.host.EarlyRecord record = new io.vfioctl.host.EarlyRecord(host.files());
+    return record.run().map(ran -> new EarlyBoot(record.taken(),
+        io.vfioctl.host.InitramfsBuilds.rebuildCommand(ran.builder())));
   }
 
   private static final Log QUIET = new Log() {

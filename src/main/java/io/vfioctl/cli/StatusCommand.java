@@ -8,6 +8,7 @@ import io.vfioctl.device.IommuGroups;
 import io.vfioctl.host.EarlyRecord;
 import io.vfioctl.preflight.GroupViability;
 import io.vfioctl.status.StatusReader;
+import io.vfioctl.app.Services;
 import io.vfioctl.core.VfioctlException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,17 +31,18 @@ final class StatusCommand extends Command {
   @Override
   int run(Invocation in) throws VfioctlException {
     run(in.services().status(), in.services().settings().bus(), in.options(), in.out(), in.services().ruleOwners(),
-        in.services().takenEarly(), in.services().earlyRebuildCommand().orElse(""));
+        in.services().earlyBoot());
     return 0;
   }
 
   /**
    * @param owners the rule file that owns each device a binding rule took
-   * @param early what the initramfs bound at this boot, by address; empty when no early script ran
+   * @param ranEarly what the initramfs bound at this boot; empty when no early script ran
    */
   static void run(StatusReader reader, String bus, Options o, PrintStream out, Map<String, String> owners,
-      Optional<Map<String, EarlyRecord.Taken>> ranEarly, String rebuild) throws VfioctlException {
-    Map<String, EarlyRecord.Taken> early = ranEarly.orElse(Map.of());
+      Optional<Services.EarlyBoot> ranEarly) throws VfioctlException {
+    Map<String, EarlyRecord.Taken> early = ranEarly.map(Services.EarlyBoot::taken).orElse(Map.of());
+    String rebuild = ranEarly.map(Services.EarlyBoot::rebuildCommand).orElse("");
     List<DeviceStatus> devices = new ArrayList<>();
     if (o.arguments().isEmpty()) {
       devices.addAll(reader.handedOver(bus, o.all()));
