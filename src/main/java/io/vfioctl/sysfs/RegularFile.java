@@ -36,8 +36,8 @@ public final class RegularFile {
     if (size > limit.bytes()) {
       throw RefusedFileException.tooLarge(shown, limit);
     }
-    // The size is only a hint (sysfs says 4096, proc 0), so read on until the end or the limit.
-    byte[] buffer = new byte[(int) Math.max(size + 1, MIN_BUFFER)];
+    // The size is only a hint (sysfs says a page, proc 0), so read on until the end or the limit.
+    byte[] buffer = new byte[firstBuffer(size)];
     int length = 0;
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       for (int n; (n = in.read(buffer, length, buffer.length - length)) >= 0; ) {
@@ -51,6 +51,18 @@ public final class RegularFile {
       }
     }
     return Arrays.copyOf(buffer, length);
+  }
+
+  /**
+   * The buffer to read a file of reported size {@code size} into at first: that size and one byte
+   * (to see the end in one read), unless the size looks like a pseudo file's hint. sysfs reports
+   * a page for every attribute (4 KiB, 64 KiB on arm64 kernels with large pages) whatever it
+   * holds, and attributes hold a few bytes: a buffer of the hint's size each would be most of
+   * what a listing allocates.
+   */
+  static int firstBuffer(long size) {
+    boolean pageHint = size >= 4096 && (size & (size - 1)) == 0;
+    return pageHint ? MIN_BUFFER : (int) Math.max(size + 1, MIN_BUFFER);
   }
 
   /** Refuses {@code file} unless it is a regular file; a missing file is a {@link NoSuchFileException}. */
