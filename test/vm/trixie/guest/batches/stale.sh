@@ -78,8 +78,24 @@ ansible_guest() {
     is_drv "$E1000" e1000 || bad "$E1000 is on $(drv_of "$E1000") after the playbook, not e1000"
 }
 
+# Removing the package rebuilds the initramfs its hook built, without vfioctl: the early script
+# would otherwise go on binding the saved overrides' devices at every boot, with no boot unit or
+# udev rule left to manage them. The saved overrides stay (they are the user's). Last of the
+# suite: vfioctl is gone after it.
+package_removed() {
+    lsinitramfs "/boot/initrd.img-$KREL" >"$WORK/initrd.list"
+    want "no early script in the initramfs before the removal" grep -qx 'usr/lib/vfioctl/early' "$WORK/initrd.list"
+    dpkg -r vfioctl || { bad "dpkg -r vfioctl failed"; return; }
+    lsinitramfs "/boot/initrd.img-$KREL" >"$WORK/initrd.list"
+    if grep vfioctl "$WORK/initrd.list"; then
+        bad "the initramfs still holds vfioctl after the package's removal"
+    fi
+    want "the saved overrides did not survive the removal" test -f "/etc/driverctl.d/pci-$SATA"
+}
+
 check stale-return stale_return
 check stale-status stale_status
 check refused-boot refused_boot
 check unit-cost unit_cost
 check ansible-guest ansible_guest
+check package-removed package_removed
