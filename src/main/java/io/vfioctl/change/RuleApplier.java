@@ -180,8 +180,7 @@ public final class RuleApplier {
     }
     DevicePaths paths = facts.paths();
     BufferedLog notes = new BufferedLog();
-    Target target = targets.withLog(notes).resolve(paths, word,
-        word.equals(TargetResolver.BEST_VFIO) ? facts.modalias() : null);
+    Target target = facts.target(targets.withLog(notes), word);
     boolean inEffect = OverridePlan.of(Bindings.current(host, paths), new OverridePlan.Request(paths, target.driver(),
         target.moduleToLoad(), true, Optional.empty(), word)).steps().isEmpty();
     if (inEffect) {

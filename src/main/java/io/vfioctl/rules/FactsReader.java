@@ -9,6 +9,8 @@ import io.vfioctl.core.VfioctlException;
 import io.vfioctl.device.IommuGroups;
 import io.vfioctl.device.Sriov;
 import io.vfioctl.host.Host;
+import io.vfioctl.resolve.Target;
+import io.vfioctl.resolve.TargetResolver;
 import io.vfioctl.resolve.VfioResolver;
 import io.vfioctl.sysfs.Sysfs;
 import java.util.ArrayList;
@@ -344,6 +346,14 @@ public final class FactsReader {
     public String idsKey() {
       parseIds();
       return ids[MatchKey.VENDOR.ordinal()] != null ? modalias().orElse(null) : null;
+    }
+
+    /**
+     * What {@code word} resolves to for it, with its modalias as read here, which the best fit
+     * needs: not read again.
+     */
+    public Target target(TargetResolver targets, String word) throws VfioctlException {
+      return targets.resolve(paths(), word, word.equals(TargetResolver.BEST_VFIO) ? modalias() : null);
     }
 
     /** Its {@code modalias} file's content, read once (empty when it cannot be read). */

@@ -50,39 +50,32 @@ public final class RuleCheck {
 
   public Report check(RuleSet rules) throws IOException {
     List<Decision> decisions = Decisions.of(host, bus, rules, targets.vfio(), true);
-    Set<String> selected = new HashSet<>();
+    // The devices a rule binds, with that rule: the group members taken along get what it gives.
+    Map<String, Rule> selected = new HashMap<>();
     Set<String> used = new HashSet<>();
+    Map<String, FactsReader.Device> read = new HashMap<>();
     for (Decision d : decisions) {
       if (d.action() == Decision.Action.BIND) {
-        selected.add(d.address());
+        selected.put(d.address(), d.rule().orElseThrow());
       }
       d.rule().ifPresent(r -> used.add(r.file()));
       d.shadowed().forEach(r -> used.add(r.file()));
-    }
-    DeviceUse use = new DeviceUse(host);
-    Map<String, FactsReader.Device> read = new HashMap<>();
-    for (Decision d : decisions) {
       if (d.device() instanceof FactsReader.Device facts) {
         read.put(d.address(), facts);
       }
     }
+    DeviceUse use = new DeviceUse(host);
     IommuGroups groups = FactsReader.groups(host, read);
-    Map<String, Rule> leads = new HashMap<>();
-    for (Decision d : decisions) {
-      if (d.action() == Decision.Action.BIND) {
-        leads.put(d.address(), d.rule().orElseThrow());
-      }
-    }
     List<Row> rows = new ArrayList<>();
     for (Decision d : decisions) {
-      rows.add(row(d, selected, use, groups, leads));
+      rows.add(row(d, selected, use, groups));
     }
     List<Rule> unmatched = rules.rules().stream().filter(r -> !used.contains(r.file())).toList();
     return new Report(rows, unmatched);
   }
 
-  /** @param leads the rule of each device a rule binds, by address: a member taken along gets what it gives */
-  private Row row(Decision d, Set<String> selected, DeviceUse use, IommuGroups groups, Map<String, Rule> leads) {
+  /** @param selected the rule of each device a rule binds, by address */
+  private Row row(Decision d, Map<String, Rule> selected, DeviceUse use, IommuGroups groups) {
     // Read where the facts reader found the device, and its driver as read there: not again.
     FactsReader.Device facts = d.device() instanceof FactsReader.Device f ? f : null;
     DevicePaths paths = facts != null ? facts.paths() : DevicePaths.of(new DeviceName(bus, d.address()), Optional.empty());
@@ -96,7 +89,7 @@ public final class RuleCheck {
     // A device to bind moves to what its rule gives it; a member taken along with its group's
     // device, to what that device's rule gives it. Only those have their driver compared.
     Rule taking = action == Decision.Action.NOTHING && d.blocked().isEmpty()
-        ? d.takenWith().map(leads::get).orElse(null) : null;
+        ? d.takenWith().map(selected::get).orElse(null) : null;
     Rule rule = action == Decision.Action.BIND ? d.rule().orElseThrow() : taking;
     if (rule != null) {
       Optional<String> driver = facts != null ? facts.bound() : host.sysfs().linkName(paths.driverLink());
@@ -117,7 +110,7 @@ public final class RuleCheck {
       if (group.isEmpty()) {
         problems.add("no IOMMU group");
       } else if (!rule.group()) {
-        List<GroupMember> blockers = group.get().blockers(selected);
+        List<GroupMember> blockers = group.get().blockers(selected.keySet());
         if (!blockers.isEmpty()) {
           problems.add("group not viable: IOMMU group " + group.get().id() + " also holds "
               + IommuGroups.Group.describe(blockers) + " (Group=yes takes the group)");
@@ -135,10 +128,7 @@ public final class RuleCheck {
   /** The driver {@code rule}'s word resolves to for the device; empty, and the reason in {@code problems}, when none. */
   private String resolve(DevicePaths paths, FactsReader.Device facts, Rule rule, List<String> problems) {
     try {
-      // The facts reader may have read its modalias already (for the IDs): not again.
-      Optional<String> modalias = rule.driver().equals(TargetResolver.BEST_VFIO) && facts != null
-          ? facts.modalias() : null;
-      return targets.resolve(paths, rule.driver(), modalias).driver();
+      return (facts != null ? facts.target(targets, rule.driver()) : targets.resolve(paths, rule.driver())).driver();
     } catch (VfioctlException e) {
       problems.add(e.getMessage());
       return "";
